@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Makes a local RabbitMQ broker reachable on 127.0.0.1:5672 (AMQP) and :15672 (management).
+# Idempotent: returns at once when the broker already answers. Otherwise installs the
+# Debian package if missing, enables the management plugin, and starts the broker detached.
+set -euo pipefail
+
+log() { printf '[rabbitmq] %s\n' "$*" >&2; }
+
+amqp_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
+mgmt_up() { curl -fsS -u guest:guest -o /dev/null --max-time 2 http://127.0.0.1:15672/api/overview 2>/dev/null; }
+
+if amqp_up && mgmt_up; then
+  log "broker already up"
+  exit 0
+fi
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if ! command -v rabbitmq-server >/dev/null 2>&1; then
+  log "installing rabbitmq-server from the Debian package"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  # policy-rc.d keeps the package's own service start out of the way; we start it below.
+  as_root apt-get install -y -qq rabbitmq-server curl >/dev/null
+fi
+
+# Loopback only: nothing we start listens beyond this machine.
+conf=/etc/rabbitmq/rabbitmq.conf
+if ! grep -q '^management.tcp.ip' "$conf" 2>/dev/null; then
+  as_root mkdir -p /etc/rabbitmq
+  as_root tee -a "$conf" >/dev/null <<'CONF'
+listeners.tcp.default = 127.0.0.1:5672
+management.tcp.ip = 127.0.0.1
+management.tcp.port = 15672
+loopback_users = none
+CONF
+fi
+
+as_root rabbitmq-plugins enable --offline rabbitmq_management >/dev/null
+
+if ! as_root rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+  log "starting broker"
+  as_root rabbitmq-server -detached >/dev/null 2>&1 || true
+fi
+
+# Bounded wait: 120 tries of 0.5 s.
+for _ in $(seq 1 120); do
+  if amqp_up && mgmt_up; then log "broker up"; exit 0; fi
+  sleep 0.5
+done
+log "broker did not come up within 60 s; see /var/log/rabbitmq/"
+exit 1

@@ -1,0 +1,12 @@
+namespace Coordinator.Contracts;
+
+/// <summary>Published when an agent's registration is accepted (first time or after failure/unregistration).</summary>
+public sealed record AgentRegistered
+{
+    public string AgentId { get; init; } = "";
+    public Guid InstanceId { get; init; }
+    public IReadOnlyList<string> Capabilities { get; init; } = [];
+    public AgentResources Resources { get; init; } = new();
+    public int MaxConcurrentTasks { get; init; }
+    public DateTimeOffset Timestamp { get; init; }
+}

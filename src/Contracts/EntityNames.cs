@@ -1,0 +1,45 @@
+namespace Coordinator.Contracts;
+
+/// <summary>
+/// The broker names that are part of the public surface. Any AMQP client may publish to or bind
+/// to these; they do not follow MassTransit's default type-derived names and never change.
+/// </summary>
+public static class EntityNames
+{
+    /// <summary>Exchange (and queue) agents send their commands to: register, heartbeat, drain, unregister.</summary>
+    public const string AgentControl = "coordinator.agents";
+
+    /// <summary>Fanout exchange carrying every agent lifecycle event (registered, state changed, failed, ...).</summary>
+    public const string AgentEvents = "coordinator.agent-events";
+
+    /// <summary>Internal: failure detectors' verdicts (missed heartbeats, failures), consumed by the agent state machine.</summary>
+    public const string AgentHealth = "coordinator.agent-health";
+
+    /// <summary>Task intake exchange.</summary>
+    public const string Tasks = "coordinator.tasks";
+
+    /// <summary>Task events exchange: started, completed, failed, dead-lettered.</summary>
+    public const string TaskEvents = "coordinator.task-events";
+
+    /// <summary>The queue of one agent.</summary>
+    public static string AgentQueue(string agentId) => $"agent-{agentId}";
+
+    static readonly Dictionary<Type, string> ByType = new()
+    {
+        [typeof(RegisterAgent)] = AgentControl,
+        [typeof(UnregisterAgent)] = AgentControl,
+        [typeof(DrainAgent)] = AgentControl,
+        [typeof(AgentHeartbeat)] = AgentControl,
+        [typeof(AgentRegistered)] = AgentEvents,
+        [typeof(AgentRegistrationRejected)] = AgentEvents,
+        [typeof(AgentHeartbeatRejected)] = AgentEvents,
+        [typeof(AgentStateChanged)] = AgentEvents,
+        [typeof(AgentFailed)] = AgentEvents,
+        [typeof(AgentUnregistered)] = AgentEvents,
+        [typeof(AgentHeartbeatMissed)] = AgentHealth,
+        [typeof(AgentFailureDetected)] = AgentHealth,
+    };
+
+    /// <summary>The exchange a contract is published to, or null for one that is not part of the public surface.</summary>
+    public static string? ForMessageType(Type messageType) => ByType.GetValueOrDefault(messageType);
+}

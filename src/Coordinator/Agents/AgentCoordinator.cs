@@ -1,0 +1,69 @@
+using Coordinator.Contracts;
+using Coordinator.Persistence;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coordinator.Agents;
+
+/// <summary>
+/// Goes through the state machine for every change (so the saga stays the one authority) and reads
+/// the saga store for status.
+/// </summary>
+public sealed class AgentCoordinator(
+    IRequestClient<RegisterAgent> registrationClient,
+    IBus bus,
+    IDbContextFactory<CoordinatorDbContext> dbFactory,
+    TimeProvider time) : IAgentCoordinator
+{
+    public async Task<RegistrationResult> RegisterAgentAsync(RegisterAgent registration, CancellationToken cancellationToken)
+    {
+        var response = await registrationClient.GetResponse<AgentRegistered, AgentRegistrationRejected>(registration, cancellationToken);
+        return response.Is(out Response<AgentRegistrationRejected>? rejected)
+            ? new RegistrationResult(false, rejected!.Message.Reason)
+            : new RegistrationResult(true, null);
+    }
+
+    public async Task<bool> UnregisterAgentAsync(string agentId, string reason, CancellationToken cancellationToken)
+    {
+        var agent = await GetAgentStatusAsync(agentId, cancellationToken);
+        if (agent is null)
+            return false;
+        var endpoint = await bus.GetSendEndpoint(new Uri($"exchange:{EntityNames.AgentControl}"));
+        await endpoint.Send(new UnregisterAgent
+        {
+            AgentId = agent.AgentId,
+            InstanceId = agent.InstanceId,
+            Reason = reason,
+            Timestamp = time.GetUtcNow(),
+        }, cancellationToken);
+        return true;
+    }
+
+    public async Task<AgentView?> GetAgentStatusAsync(string agentId, CancellationToken cancellationToken)
+    {
+        var id = AgentIdentity.CorrelationIdOf(agentId);
+        await using var db = dbFactory.CreateDbContext();
+        var saga = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.CorrelationId == id, cancellationToken);
+        return saga is null ? null : AgentView.From(saga);
+    }
+
+    public async Task<IReadOnlyList<AgentView>> ListAgentsAsync(CancellationToken cancellationToken)
+    {
+        await using var db = dbFactory.CreateDbContext();
+        var sagas = await db.Agents.AsNoTracking().OrderBy(a => a.AgentId).ToListAsync(cancellationToken);
+        return sagas.Select(AgentView.From).ToList();
+    }
+
+    public async Task<bool> HandleAgentFailureAsync(string agentId, string reason, CancellationToken cancellationToken)
+    {
+        if (await GetAgentStatusAsync(agentId, cancellationToken) is null)
+            return false;
+        await bus.Publish(new AgentFailureDetected
+        {
+            AgentId = agentId,
+            Reason = reason,
+            Timestamp = time.GetUtcNow(),
+        }, cancellationToken);
+        return true;
+    }
+}

@@ -1,0 +1,254 @@
+using Coordinator.Contracts;
+using MassTransit;
+
+namespace Coordinator.Agents;
+
+/// <summary>
+/// One agent's lifecycle. Agents enter Active on registration; their own heartbeats move them among
+/// Active, Degraded and Unhealthy; the health sweep's verdicts move silent agents to Unhealthy and
+/// then Failed; a graceful stop goes through Draining to Unregistered. Failed and Unregistered agents
+/// come back only by registering again.
+/// </summary>
+public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
+{
+    public AgentStateMachine(RegistrationRules rules, TimeProvider time)
+    {
+        InstanceState(x => x.CurrentState);
+
+        Event(() => RegisterRequested, e => e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId)));
+        Event(() => HeartbeatReceived, e =>
+        {
+            e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId));
+            e.OnMissingInstance(m => m.ExecuteAsync(HeartbeatRejection.UnknownAgent));
+        });
+        Event(() => DrainRequested, e =>
+        {
+            e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId));
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => UnregisterRequested, e =>
+        {
+            e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId));
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => HeartbeatMissed, e =>
+        {
+            e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId));
+            e.OnMissingInstance(m => m.Discard());
+        });
+        Event(() => FailureDetected, e =>
+        {
+            e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId));
+            e.OnMissingInstance(m => m.Discard());
+        });
+
+        Initially(
+            When(RegisterRequested, ctx => rules.Validate(ctx.Message) is null)
+                .Then(ctx => ApplyRegistration(ctx, time))
+                .TransitionTo(Active)
+                .Activity(x => x.OfType<AcceptRegistrationActivity>()),
+            When(RegisterRequested, ctx => rules.Validate(ctx.Message) is not null)
+                .Activity(x => x.OfType<RejectRegistrationActivity>())
+                .Finalize());
+
+        During(Active, Degraded, Draining,
+            When(RegisterRequested, ctx => rules.Validate(ctx.Message) is null && IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Then(ctx => ctx.Saga.UpdatedAt = time.GetUtcNow())
+                .If(ctx => ctx.ResponseAddress is not null, b => b.RespondAsync(ctx => ctx.Init<AgentRegistered>(RegisteredFrom(ctx.Saga, time)))),
+            When(RegisterRequested, ctx => rules.Validate(ctx.Message) is not null || !IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Activity(x => x.OfType<RejectRegistrationActivity>()));
+
+        During(Unhealthy, Failed, Unregistered,
+            When(RegisterRequested, ctx => rules.Validate(ctx.Message) is null)
+                .Then(ctx => ApplyRegistration(ctx, time))
+                .TransitionTo(Active)
+                .Activity(x => x.OfType<AcceptRegistrationActivity>()),
+            When(RegisterRequested, ctx => rules.Validate(ctx.Message) is not null)
+                .Activity(x => x.OfType<RejectRegistrationActivity>()));
+
+        During(Active, Degraded, Unhealthy,
+            When(HeartbeatReceived, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Then(ctx => RecordHeartbeat(ctx, time))
+                .If(ctx => IsLatest(ctx) && ctx.Message.Health.Status == AgentHealthStatus.Healthy, b => b.TransitionTo(Active))
+                .If(ctx => IsLatest(ctx) && ctx.Message.Health.Status == AgentHealthStatus.Degraded, b => b.TransitionTo(Degraded))
+                .If(ctx => IsLatest(ctx) && ctx.Message.Health.Status == AgentHealthStatus.Unhealthy, b => b.TransitionTo(Unhealthy)));
+
+        During(Draining,
+            When(HeartbeatReceived, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Then(ctx => RecordHeartbeat(ctx, time)));
+
+        During(Active, Degraded, Unhealthy, Draining,
+            When(HeartbeatReceived, ctx => !IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Activity(x => x.OfType<RejectHeartbeatActivity>()));
+
+        During(Failed,
+            When(HeartbeatReceived)
+                .Activity(x => x.OfType<RejectHeartbeatActivity>()));
+
+        During(Active, Degraded, Draining,
+            When(HeartbeatMissed, ctx => !IsStaleVerdict(ctx.Saga, ctx.Message.LastHeartbeat))
+                .Then(ctx =>
+                {
+                    ctx.Saga.MissedHeartbeats = ctx.Message.MissedHeartbeats;
+                    ctx.Saga.StateReason = $"missed {ctx.Message.MissedHeartbeats} heartbeats";
+                    ctx.Saga.UpdatedAt = time.GetUtcNow();
+                })
+                .TransitionTo(Unhealthy));
+
+        During(Unhealthy,
+            When(HeartbeatMissed, ctx => !IsStaleVerdict(ctx.Saga, ctx.Message.LastHeartbeat))
+                .Then(ctx => ctx.Saga.MissedHeartbeats = Math.Max(ctx.Saga.MissedHeartbeats, ctx.Message.MissedHeartbeats)));
+
+        During(Active, Degraded, Unhealthy, Draining,
+            When(FailureDetected, ctx => !IsStaleVerdict(ctx.Saga, ctx.Message.LastHeartbeat))
+                .Then(ctx =>
+                {
+                    ctx.Saga.StateReason = ctx.Message.Reason;
+                    ctx.Saga.UpdatedAt = time.GetUtcNow();
+                })
+                .TransitionTo(Failed),
+            When(DrainRequested, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Then(ctx =>
+                {
+                    ctx.Saga.StateReason = "agent is stopping gracefully";
+                    ctx.Saga.UpdatedAt = time.GetUtcNow();
+                })
+                .TransitionTo(Draining));
+
+        During([Active, Degraded, Unhealthy, Draining, Failed],
+            When(UnregisterRequested, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Then(ctx =>
+                {
+                    ctx.Saga.StateReason = string.IsNullOrWhiteSpace(ctx.Message.Reason) ? "agent unregistered" : ctx.Message.Reason;
+                    ctx.Saga.ActiveTasks = 0;
+                    ctx.Saga.UpdatedAt = time.GetUtcNow();
+                })
+                .TransitionTo(Unregistered));
+
+        // Late and duplicate events, ignored explicitly.
+        During(Failed,
+            Ignore(HeartbeatMissed),
+            Ignore(FailureDetected),
+            Ignore(DrainRequested));
+        During(Unregistered,
+            Ignore(HeartbeatReceived),
+            Ignore(HeartbeatMissed),
+            Ignore(FailureDetected),
+            Ignore(DrainRequested),
+            Ignore(UnregisterRequested));
+
+        BeforeEnterAny(b => b.Then(ctx => ctx.Saga.PreviousState = ctx.Saga.CurrentState ?? ""));
+        WhenEnterAny(b => b.PublishAsync(ctx => ctx.Init<AgentStateChanged>(new AgentStateChanged
+        {
+            AgentId = ctx.Saga.AgentId,
+            PreviousState = ctx.Saga.PreviousState,
+            State = ctx.Saga.CurrentState,
+            Reason = ctx.Saga.StateReason,
+            Timestamp = time.GetUtcNow(),
+        })));
+        WhenEnter(Failed, b => b.PublishAsync(ctx => ctx.Init<AgentFailed>(new AgentFailed
+        {
+            AgentId = ctx.Saga.AgentId,
+            InstanceId = ctx.Saga.InstanceId,
+            Reason = ctx.Saga.StateReason,
+            LastHeartbeat = ctx.Saga.LastHeartbeat,
+            Timestamp = time.GetUtcNow(),
+        })));
+        WhenEnter(Unregistered, b => b.PublishAsync(ctx => ctx.Init<AgentUnregistered>(new AgentUnregistered
+        {
+            AgentId = ctx.Saga.AgentId,
+            InstanceId = ctx.Saga.InstanceId,
+            Reason = ctx.Saga.StateReason,
+            Timestamp = time.GetUtcNow(),
+        })));
+
+        SetCompletedWhenFinalized();
+    }
+
+    public State Active { get; private set; } = null!;
+    public State Degraded { get; private set; } = null!;
+    public State Unhealthy { get; private set; } = null!;
+    public State Draining { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+    public State Unregistered { get; private set; } = null!;
+
+    public Event<RegisterAgent> RegisterRequested { get; private set; } = null!;
+    public Event<AgentHeartbeat> HeartbeatReceived { get; private set; } = null!;
+    public Event<DrainAgent> DrainRequested { get; private set; } = null!;
+    public Event<UnregisterAgent> UnregisterRequested { get; private set; } = null!;
+    public Event<AgentHeartbeatMissed> HeartbeatMissed { get; private set; } = null!;
+    public Event<AgentFailureDetected> FailureDetected { get; private set; } = null!;
+
+    internal static bool IsCurrentInstance(AgentState saga, Guid instanceId) => saga.InstanceId == instanceId;
+
+    /// <summary>A verdict made before the agent's latest heartbeat arrived is out of date.</summary>
+    static bool IsStaleVerdict(AgentState saga, DateTimeOffset? verdictLastHeartbeat) =>
+        verdictLastHeartbeat is { } seen && saga.LastHeartbeat is { } latest && latest > seen;
+
+    static bool IsLatest(BehaviorContext<AgentState, AgentHeartbeat> ctx) => ctx.Saga.LastHeartbeatSentAt == ctx.Message.Timestamp;
+
+    static void ApplyRegistration(BehaviorContext<AgentState, RegisterAgent> ctx, TimeProvider time)
+    {
+        var saga = ctx.Saga;
+        var message = ctx.Message;
+        var now = time.GetUtcNow();
+        saga.AgentId = message.AgentId;
+        saga.InstanceId = message.InstanceId;
+        saga.Capabilities = message.Capabilities.Select(c => c.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        saga.CpuCores = message.Resources.CpuCores;
+        saga.MemoryMb = message.Resources.MemoryMb;
+        saga.DiskMb = message.Resources.DiskMb;
+        saga.MaxConcurrentTasks = message.MaxConcurrentTasks;
+        saga.AgentType = message.Metadata?.AgentType ?? "";
+        saga.AgentVersion = message.Metadata?.Version ?? "";
+        saga.HostName = message.Metadata?.HostName ?? "";
+        saga.ProcessId = message.Metadata?.ProcessId ?? 0;
+        saga.StartedAt = message.Metadata?.StartedAt.ToUniversalTime() ?? now;
+        saga.Labels = message.Metadata?.Labels?.ToDictionary() ?? [];
+        saga.RegisteredAt = now;
+        // Registration counts as a sign of life: the sweep measures silence from here.
+        saga.LastHeartbeat = now;
+        saga.LastHeartbeatSentAt = null;
+        saga.ReportedStatus = nameof(AgentHealthStatus.Healthy);
+        saga.ActiveTasks = 0;
+        saga.ErrorCount = 0;
+        saga.MissedHeartbeats = 0;
+        saga.StateReason = "registered";
+        saga.UpdatedAt = now;
+    }
+
+    static void RecordHeartbeat(BehaviorContext<AgentState, AgentHeartbeat> ctx, TimeProvider time)
+    {
+        var saga = ctx.Saga;
+        var message = ctx.Message;
+        var now = time.GetUtcNow();
+        saga.HeartbeatCount++;
+        saga.UpdatedAt = now;
+        // Liveness is measured on the coordinator's clock; the agent's own timestamp only orders its reports.
+        if (saga.LastHeartbeat is null || saga.LastHeartbeat < now)
+            saga.LastHeartbeat = now;
+        if (saga.LastHeartbeatSentAt is { } latest && latest > message.Timestamp)
+            return; // out of order: counted, but an older report never overwrites a newer one
+
+        var health = message.Health;
+        saga.LastHeartbeatSentAt = message.Timestamp.ToUniversalTime();
+        saga.ReportedStatus = health.Status.ToString();
+        saga.CpuPercent = health.Usage.CpuPercent;
+        saga.MemoryUsedMb = health.Usage.MemoryMb;
+        saga.DiskUsedMb = health.Usage.DiskMb;
+        saga.ActiveTasks = health.ActiveTasks;
+        saga.ErrorCount = health.ErrorCount;
+        saga.MissedHeartbeats = 0;
+        saga.StateReason = health.Status == AgentHealthStatus.Healthy ? "heartbeat" : $"agent reported {health.Status}";
+    }
+
+    internal static AgentRegistered RegisteredFrom(AgentState saga, TimeProvider time) => new()
+    {
+        AgentId = saga.AgentId,
+        InstanceId = saga.InstanceId,
+        Capabilities = saga.Capabilities,
+        Resources = new AgentResources { CpuCores = saga.CpuCores, MemoryMb = saga.MemoryMb, DiskMb = saga.DiskMb },
+        MaxConcurrentTasks = saga.MaxConcurrentTasks,
+        Timestamp = time.GetUtcNow(),
+    };
+}

@@ -1,0 +1,53 @@
+using Coordinator.Contracts;
+
+namespace Coordinator.Agents;
+
+/// <summary>An agent as the API and the placement logic see it: a read-only snapshot of its saga.</summary>
+public sealed record AgentView
+{
+    public required string AgentId { get; init; }
+    public required Guid InstanceId { get; init; }
+    public required string State { get; init; }
+    public required string PreviousState { get; init; }
+    public required string StateReason { get; init; }
+    public required IReadOnlyList<string> Capabilities { get; init; }
+    public required AgentResources Resources { get; init; }
+    public required int MaxConcurrentTasks { get; init; }
+    public required AgentMetadata Metadata { get; init; }
+    public required DateTimeOffset RegisteredAt { get; init; }
+    public required DateTimeOffset? LastHeartbeat { get; init; }
+    public required int ActiveTasks { get; init; }
+    public required AgentHealthView Health { get; init; }
+
+    public static AgentView From(AgentState saga) => new()
+    {
+        AgentId = saga.AgentId,
+        InstanceId = saga.InstanceId,
+        State = saga.CurrentState,
+        PreviousState = saga.PreviousState,
+        StateReason = saga.StateReason,
+        Capabilities = saga.Capabilities,
+        Resources = new AgentResources { CpuCores = saga.CpuCores, MemoryMb = saga.MemoryMb, DiskMb = saga.DiskMb },
+        MaxConcurrentTasks = saga.MaxConcurrentTasks,
+        Metadata = new AgentMetadata
+        {
+            AgentType = saga.AgentType,
+            Version = saga.AgentVersion,
+            StartedAt = saga.StartedAt,
+            HostName = saga.HostName,
+            ProcessId = saga.ProcessId,
+            Labels = saga.Labels,
+        },
+        RegisteredAt = saga.RegisteredAt,
+        LastHeartbeat = saga.LastHeartbeat,
+        ActiveTasks = saga.ActiveTasks,
+        Health = new AgentHealthView
+        {
+            ReportedStatus = saga.ReportedStatus,
+            Usage = new ResourceUsage { CpuPercent = saga.CpuPercent, MemoryMb = saga.MemoryUsedMb, DiskMb = saga.DiskUsedMb },
+            ErrorCount = saga.ErrorCount,
+            MissedHeartbeats = saga.MissedHeartbeats,
+            HeartbeatCount = saga.HeartbeatCount,
+        },
+    };
+}

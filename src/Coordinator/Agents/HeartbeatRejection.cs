@@ -1,0 +1,29 @@
+using Coordinator.Contracts;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Coordinator.Agents;
+
+/// <summary>Publishes AgentHeartbeatRejected and logs the reason; used for unknown, stale and failed agents.</summary>
+public static partial class HeartbeatRejection
+{
+    public static Task UnknownAgent(ConsumeContext<AgentHeartbeat> context) =>
+        Reject(context, $"agent '{context.Message.AgentId}' is not registered");
+
+    public static async Task Reject(ConsumeContext<AgentHeartbeat> context, string reason)
+    {
+        var logger = context.GetServiceOrCreateInstance<ILogger<AgentStateMachine>>();
+        var time = context.GetServiceOrCreateInstance<TimeProvider>();
+        LogRejected(logger, context.Message.AgentId, context.Message.InstanceId, reason);
+        await context.Publish(new AgentHeartbeatRejected
+        {
+            AgentId = context.Message.AgentId ?? "",
+            InstanceId = context.Message.InstanceId,
+            Reason = reason,
+            Timestamp = time.GetUtcNow(),
+        }, context.CancellationToken);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Heartbeat from agent {AgentId} (instance {InstanceId}) rejected: {Reason}")]
+    static partial void LogRejected(ILogger logger, string? agentId, Guid instanceId, string reason);
+}

@@ -1,0 +1,3 @@
+namespace Coordinator.Agents;
+
+public sealed record RegistrationResult(bool Accepted, string? Reason);

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Coordinator;
+
+/// <summary>
+/// The seed's CoordinatorConfig, section <c>Coordinator</c>. Defaults are tuned for a fast-reacting
+/// fleet: a 1 s heartbeat and failure after 3 missed beats (see README, "Configuration").
+/// </summary>
+public sealed class CoordinatorOptions : IValidatableObject
+{
+    public const string Section = "Coordinator";
+
+    /// <summary>Where the HTTP API and dashboard listen.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string HttpUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>The interval agents heartbeat at; silence is measured in multiples of it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Missed heartbeats after which an agent is unhealthy (no new work).</summary>
+    [Range(1, 100)]
+    public int UnhealthyThreshold { get; set; } = 2;
+
+    /// <summary>Missed heartbeats after which an agent is failed and its work is moved.</summary>
+    [Range(1, 100)]
+    public int FailureThreshold { get; set; } = 3;
+
+    /// <summary>How often the health sweep looks for silent agents.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan HealthSweepInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Longest a task may run when it carries no deadline of its own.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]
+    public TimeSpan TaskTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Attempts before a failing task is dead-lettered.</summary>
+    [Range(1, 100)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>Default placement strategy.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string LoadBalancingStrategy { get; set; } = "LeastConnections";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (UnhealthyThreshold > FailureThreshold)
+            yield return new ValidationResult(
+                $"must not exceed FailureThreshold ({FailureThreshold}), was {UnhealthyThreshold}", [nameof(UnhealthyThreshold)]);
+        if (!Uri.TryCreate(HttpUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+            yield return new ValidationResult($"must be an absolute http(s) URL, was '{HttpUrl}'", [nameof(HttpUrl)]);
+    }
+}

@@ -1,0 +1,27 @@
+using Quartz;
+
+namespace Coordinator.Health;
+
+public static class HealthRegistration
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>The heartbeat sweep on Quartz, and the readiness checks (database; the bus adds its own).</summary>
+    public static IServiceCollection AddAgentHealthMonitoring(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<HeartbeatSweeper>();
+        var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
+                       ?? new CoordinatorOptions().HealthSweepInterval;
+        services.AddQuartz(q =>
+        {
+            q.AddJob<HeartbeatSweepJob>(j => j.WithIdentity(HeartbeatSweepJob.Key));
+            q.AddTrigger(t => t.ForJob(HeartbeatSweepJob.Key)
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
+        });
+        services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+        return services;
+    }
+}

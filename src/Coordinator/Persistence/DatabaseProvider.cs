@@ -1,0 +1,7 @@
+namespace Coordinator.Persistence;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

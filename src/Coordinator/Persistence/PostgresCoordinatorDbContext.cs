@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Coordinator.Persistence;
+
+public sealed class PostgresCoordinatorDbContext(DbContextOptions<PostgresCoordinatorDbContext> options) : CoordinatorDbContext(options);

@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Coordinator.Persistence;
+
+public sealed class SqliteCoordinatorDbContext(DbContextOptions<SqliteCoordinatorDbContext> options) : CoordinatorDbContext(options);
