@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+
+namespace AgentWorker;
+
+/// <summary>Who this worker is and what it offers, section <c>Agent</c>; every key also settable on the command line.</summary>
+public sealed partial class AgentOptions : IValidatableObject
+{
+    public const string Section = "Agent";
+
+    /// <summary>Unique in the fleet; becomes the queue name <c>agent-{AgentId}</c>. Defaults to host name and process id.</summary>
+    public string AgentId { get; set; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
+
+    /// <summary>Comma-separated task types and tags this agent can serve.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Capabilities { get; set; } = "echo,sleep,compute,fail";
+
+    [Range(0.01, 4096)]
+    public double CpuCores { get; set; } = Environment.ProcessorCount;
+
+    [Range(1, long.MaxValue)]
+    public long MemoryMb { get; set; } = 1024;
+
+    [Range(0, long.MaxValue)]
+    public long DiskMb { get; set; } = 1024;
+
+    [Range(1, 1024)]
+    public int MaxConcurrentTasks { get; set; } = 4;
+
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest a graceful stop waits for running work before unregistering anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    [Required(AllowEmptyStrings = false)]
+    public string AgentType { get; set; } = "generic";
+
+    public Dictionary<string, string> Labels { get; set; } = [];
+
+    /// <summary>Scratch space for handlers; its size is the disk usage reported in heartbeats.</summary>
+    public string? WorkDirectory { get; set; }
+
+    public IReadOnlyList<string> CapabilityList =>
+        Capabilities.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!ValidId().IsMatch(AgentId ?? ""))
+            yield return new ValidationResult(
+                $"'{AgentId}' is invalid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", [nameof(AgentId)]);
+        if (CapabilityList.Count == 0)
+            yield return new ValidationResult("must name at least one capability", [nameof(Capabilities)]);
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex ValidId();
+}

@@ -1,0 +1,167 @@
+using Coordinator.Contracts;
+using MassTransit;
+
+namespace AgentWorker.Lifecycle;
+
+/// <summary>
+/// Registers the agent, heartbeats every interval, and on a graceful stop drains and unregisters.
+/// Any failed send (the broker went away) drops back to registering, so the agent registers again
+/// as soon as the broker returns.
+/// </summary>
+public sealed partial class AgentLifecycleService(
+    AgentInstance instance,
+    AgentOptions options,
+    IBus bus,
+    ProcessUsageSampler sampler,
+    TaskActivity activity,
+    TimeProvider time,
+    ILogger<AgentLifecycleService> logger) : BackgroundService
+{
+    static readonly Uri ControlAddress = new($"exchange:{EntityNames.AgentControl}");
+
+    readonly CancellationTokenSource _heartbeats = new();
+    volatile bool _registered;
+
+    /// <summary>True once the coordinator has accepted this instance (and no send has failed since).</summary>
+    public bool IsRegistered => _registered;
+
+    TimeSpan SendTimeout => options.HeartbeatInterval * 3 > TimeSpan.FromSeconds(5) ? options.HeartbeatInterval * 3 : TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var token = _heartbeats.Token;
+        using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
+        try
+        {
+            do
+            {
+                if (!_registered)
+                    _registered = await TryRegisterAsync(token);
+                else if (!await TrySendAsync(Heartbeat(), token))
+                    _registered = false;
+            }
+            while (await timer.WaitForNextTickAsync(token));
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_registered)
+        {
+            LogDraining(instance.AgentId, activity.Active);
+            await TrySendAsync(new DrainAgent { AgentId = instance.AgentId, InstanceId = instance.InstanceId, Timestamp = time.GetUtcNow() },
+                cancellationToken);
+            await WaitForRunningTasksAsync(cancellationToken);
+        }
+
+        await _heartbeats.CancelAsync();
+        await base.StopAsync(cancellationToken);
+
+        if (_registered)
+        {
+            await TrySendAsync(new UnregisterAgent
+            {
+                AgentId = instance.AgentId,
+                InstanceId = instance.InstanceId,
+                Reason = "graceful stop",
+                Timestamp = time.GetUtcNow(),
+            }, cancellationToken);
+            LogUnregistered(instance.AgentId);
+        }
+    }
+
+    /// <summary>Heartbeats keep flowing meanwhile, so a long drain is not mistaken for a failure.</summary>
+    async Task WaitForRunningTasksAsync(CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + options.DrainTimeout;
+        while (activity.Active > 0 && time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    async Task<bool> TryRegisterAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var client = bus.CreateRequestClient<RegisterAgent>(ControlAddress, RequestTimeout.After(ms: (int)SendTimeout.TotalMilliseconds));
+            var response = await client.GetResponse<AgentRegistered, AgentRegistrationRejected>(instance.Registration(), cancellationToken);
+            if (response.Is(out Response<AgentRegistrationRejected>? rejected))
+            {
+                LogRejected(instance.AgentId, rejected!.Message.Reason);
+                return false;
+            }
+            LogRegistered(instance.AgentId, instance.InstanceId, options.Capabilities);
+            return true;
+        }
+        catch (Exception ex) when (ex is RequestTimeoutException or OperationCanceledException or MassTransitException
+                                       && !cancellationToken.IsCancellationRequested)
+        {
+            LogUnreachable(instance.AgentId, ex.Message);
+            return false;
+        }
+    }
+
+    async Task<bool> TrySendAsync<T>(T message, CancellationToken cancellationToken) where T : class
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(SendTimeout);
+        try
+        {
+            var endpoint = await bus.GetSendEndpoint(ControlAddress);
+            // A heartbeat nobody read within a few intervals is worthless: let the broker drop it.
+            await endpoint.Send(message, ctx => ctx.TimeToLive = options.HeartbeatInterval * 5, timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogSendFailed(instance.AgentId, typeof(T).Name, ex.Message);
+            return false;
+        }
+    }
+
+    AgentHeartbeat Heartbeat()
+    {
+        var usage = sampler.Sample();
+        var now = time.GetUtcNow();
+        return new AgentHeartbeat
+        {
+            AgentId = instance.AgentId,
+            InstanceId = instance.InstanceId,
+            Health = new AgentHealthCheck
+            {
+                Status = HealthAssessment.Assess(usage, options),
+                Usage = usage,
+                ActiveTasks = activity.Active,
+                LastHeartbeat = now,
+                ErrorCount = activity.Errors,
+            },
+            Timestamp = now,
+        };
+    }
+
+    public override void Dispose()
+    {
+        _heartbeats.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(LogLevel.Information, "Agent {AgentId} registered as instance {InstanceId} with capabilities {Capabilities}")]
+    partial void LogRegistered(string agentId, Guid instanceId, string capabilities);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} registration rejected: {Reason}; retrying")]
+    partial void LogRejected(string agentId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} cannot reach the coordinator ({Error}); retrying")]
+    partial void LogUnreachable(string agentId, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} could not send {MessageType} ({Error}); will register again when the broker returns")]
+    partial void LogSendFailed(string agentId, string messageType, string error);
+
+    [LoggerMessage(LogLevel.Information, "Agent {AgentId} draining: {ActiveTasks} tasks still running")]
+    partial void LogDraining(string agentId, int activeTasks);
+
+    [LoggerMessage(LogLevel.Information, "Agent {AgentId} unregistered")]
+    partial void LogUnregistered(string agentId);
+}

@@ -1,0 +1,13 @@
+using AgentWorker;
+using Coordinator.Hosting;
+
+SerilogBootstrap.CreateBootstrapLogger();
+
+return await SerilogBootstrap.RunLoggedAsync(() =>
+{
+    var builder = Host.CreateApplicationBuilder(args);
+    builder.Configuration.AddCommandLine(args, AgentWorkerRegistration.SwitchMappings);
+    builder.Services.AddConfiguredSerilog();
+    builder.Services.AddAgentWorker();
+    return builder.Build();
+});
