@@ -1,0 +1,139 @@
+using Coordinator.Agents;
+using Coordinator.Contracts;
+using Coordinator.Health;
+using Coordinator.Persistence;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Coordinator.UnitTests.Health;
+
+/// <summary>The sweep's arithmetic on a fake clock, over a real SQLite file.</summary>
+public sealed class When_the_health_sweep_runs : IAsyncLifetime
+{
+    readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+    readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"sweep-{Guid.NewGuid():N}.db");
+    ServiceProvider _provider = null!;
+    ITestHarness _harness = null!;
+
+    public async Task InitializeAsync()
+    {
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<TimeProvider>(_time)
+            .AddSingleton(new CoordinatorOptions())
+            .AddSingleton<AgentRegistry>()
+            .AddSingleton<HeartbeatSweeper>();
+        services.AddDbContextFactory<SqliteCoordinatorDbContext>(db => db.UseSqlite($"Data Source={_dbPath}"));
+        services.AddSingleton<IDbContextFactory<CoordinatorDbContext>, CoordinatorDbContextFactory<SqliteCoordinatorDbContext>>();
+        services.AddMassTransitTestHarness();
+        _provider = services.BuildServiceProvider(true);
+        await using (var db = _provider.GetRequiredService<IDbContextFactory<CoordinatorDbContext>>().CreateDbContext())
+            await db.Database.MigrateAsync();
+        _harness = _provider.GetRequiredService<ITestHarness>();
+        await _harness.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _harness.Stop();
+        await _provider.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(_dbPath);
+    }
+
+    async Task Seed(string agentId, string state, TimeSpan silentFor)
+    {
+        await using var db = _provider.GetRequiredService<IDbContextFactory<CoordinatorDbContext>>().CreateDbContext();
+        db.Agents.Add(new AgentState
+        {
+            CorrelationId = AgentIdentity.CorrelationIdOf(agentId),
+            AgentId = agentId,
+            CurrentState = state,
+            Capabilities = ["echo"],
+            RegisteredAt = _time.GetUtcNow() - silentFor,
+            LastHeartbeat = _time.GetUtcNow() - silentFor,
+        });
+        await db.SaveChangesAsync();
+    }
+
+    HeartbeatSweeper Sweeper => _provider.GetRequiredService<HeartbeatSweeper>();
+
+    List<T> Published<T>() where T : class
+    {
+        using var settled = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        return _harness.Published.Select(m => m.MessageObject is T, settled.Token).Select(m => (T)m.MessageObject).ToList();
+    }
+
+    [Fact]
+    public async Task Silence_is_counted_in_heartbeat_intervals()
+    {
+        var sweeper = Sweeper; // the coordinator "starts" now
+        await Seed("fresh", AgentStates.Active, TimeSpan.Zero);
+        await Seed("quiet", AgentStates.Active, TimeSpan.Zero);
+        await Seed("silent", AgentStates.Degraded, TimeSpan.Zero);
+        _time.Advance(TimeSpan.FromMilliseconds(3100));
+        await using (var db = _provider.GetRequiredService<IDbContextFactory<CoordinatorDbContext>>().CreateDbContext())
+        {
+            await db.Agents.Where(a => a.AgentId == "fresh").ExecuteUpdateAsync(s => s.SetProperty(a => a.LastHeartbeat, _time.GetUtcNow().AddMilliseconds(-500)));
+            await db.Agents.Where(a => a.AgentId == "quiet").ExecuteUpdateAsync(s => s.SetProperty(a => a.LastHeartbeat, _time.GetUtcNow().AddMilliseconds(-2200)));
+        }
+
+        var verdicts = await sweeper.SweepAsync(CancellationToken.None);
+
+        Assert.Equal(2, verdicts);
+        var missed = Assert.Single(Published<AgentHeartbeatMissed>());
+        Assert.Equal("quiet", missed.AgentId);
+        Assert.Equal(2, missed.MissedHeartbeats);
+        var failed = Assert.Single(Published<AgentFailureDetected>());
+        Assert.Equal("silent", failed.AgentId);
+        Assert.StartsWith("missed 3 heartbeats", failed.Reason);
+    }
+
+    [Fact]
+    public async Task Agents_already_unhealthy_failed_or_gone_get_no_repeated_verdicts()
+    {
+        var sweeper = Sweeper;
+        await Seed("unhealthy", AgentStates.Unhealthy, TimeSpan.Zero);
+        await Seed("failed", AgentStates.Failed, TimeSpan.Zero);
+        await Seed("gone", AgentStates.Unregistered, TimeSpan.Zero);
+        _time.Advance(TimeSpan.FromMilliseconds(2500));
+
+        Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+
+        _time.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
+        Assert.Equal("unhealthy", Assert.Single(Published<AgentFailureDetected>()).AgentId);
+        Assert.Empty(Published<AgentHeartbeatMissed>());
+    }
+
+    [Fact]
+    public async Task After_a_coordinator_restart_agents_get_a_full_window_to_report()
+    {
+        await Seed("old", AgentStates.Active, TimeSpan.FromHours(1));
+        var sweeper = Sweeper; // created after the agent's last heartbeat: a restarted coordinator
+
+        Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromMilliseconds(1900));
+        Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromMilliseconds(1200));
+
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
+        Assert.Equal("old", Assert.Single(Published<AgentFailureDetected>()).AgentId);
+    }
+
+    [Fact]
+    public async Task It_refreshes_the_in_memory_registry()
+    {
+        await Seed("alpha", AgentStates.Active, TimeSpan.Zero);
+        await Seed("beta", AgentStates.Draining, TimeSpan.Zero);
+
+        await Sweeper.SweepAsync(CancellationToken.None);
+
+        var registry = _provider.GetRequiredService<AgentRegistry>();
+        Assert.Equal(["alpha", "beta"], registry.All.Select(a => a.AgentId).Order());
+        Assert.Equal(AgentStates.Draining, registry.Find("beta")!.State);
+    }
+}
