@@ -5,7 +5,7 @@ SerilogBootstrap.CreateBootstrapLogger();
 
 return await SerilogBootstrap.RunLoggedAsync(() =>
 {
-    var builder = Host.CreateApplicationBuilder(args);
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Configuration.AddCommandLine(args, AgentWorkerRegistration.SwitchMappings);
     builder.Services.AddConfiguredSerilog();
     builder.Services.AddAgentWorker();

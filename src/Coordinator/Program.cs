@@ -6,7 +6,8 @@ SerilogBootstrap.CreateBootstrapLogger();
 
 return await SerilogBootstrap.RunLoggedAsync(() =>
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // appsettings.json sits beside the binary; relative paths in configuration (the SQLite file) stay relative to the working directory.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddConfiguredSerilog();
     builder.Services.AddCoordinator(builder.Configuration);
     builder.WebHost.UseUrls(builder.Configuration[$"{CoordinatorOptions.Section}:{nameof(CoordinatorOptions.HttpUrl)}"]

@@ -25,18 +25,27 @@ public sealed partial class AgentLifecycleService(
     /// <summary>True once the coordinator has accepted this instance (and no send has failed since).</summary>
     public bool IsRegistered => _registered;
 
+    TimeSpan RegistrationRefreshInterval => options.HeartbeatInterval * 10;
+
     TimeSpan SendTimeout => options.HeartbeatInterval * 3 > TimeSpan.FromSeconds(5) ? options.HeartbeatInterval * 3 : TimeSpan.FromSeconds(5);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var token = _heartbeats.Token;
         using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
+        var lastConfirmed = time.GetTimestamp();
         try
         {
             do
             {
-                if (!_registered)
+                if (!_registered || time.GetElapsedTime(lastConfirmed) >= RegistrationRefreshInterval)
+                {
+                    // Also re-confirmed now and then: registering again is idempotent while this instance is current,
+                    // and brings it back if the coordinator declared it failed while its messages could not get through.
                     _registered = await TryRegisterAsync(token);
+                    if (_registered)
+                        lastConfirmed = time.GetTimestamp();
+                }
                 else if (!await TrySendAsync(Heartbeat(), token))
                     _registered = false;
             }

@@ -16,6 +16,8 @@ public sealed record AgentView
     public required AgentMetadata Metadata { get; init; }
     public required DateTimeOffset RegisteredAt { get; init; }
     public required DateTimeOffset? LastHeartbeat { get; init; }
+    /// <summary>When the saga last changed (for a Failed or Unregistered agent: when it got there).</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
     public required int ActiveTasks { get; init; }
     public required AgentHealthView Health { get; init; }
 
@@ -40,6 +42,7 @@ public sealed record AgentView
         },
         RegisteredAt = saga.RegisteredAt,
         LastHeartbeat = saga.LastHeartbeat,
+        UpdatedAt = saga.UpdatedAt,
         ActiveTasks = saga.ActiveTasks,
         Health = new AgentHealthView
         {

@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Coordinator.IntegrationTests.Infrastructure;
+
+/// <summary>The RabbitMQ management HTTP API on 127.0.0.1:15672, as an operator (or a non-.NET client) would use it.</summary>
+public sealed class BrokerManagement : IDisposable
+{
+    readonly HttpClient _http = new()
+    {
+        BaseAddress = new Uri("http://127.0.0.1:15672/api/"),
+        Timeout = TimeSpan.FromSeconds(15),
+    };
+
+    public BrokerManagement()
+    {
+        _http.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+    }
+
+    static string E(string segment) => Uri.EscapeDataString(segment);
+
+    public async Task CreateVirtualHostAsync(string vhost)
+    {
+        (await _http.PutAsync($"vhosts/{E(vhost)}", null)).EnsureSuccessStatusCode();
+        (await _http.PutAsJsonAsync($"permissions/{E(vhost)}/guest", new { configure = ".*", write = ".*", read = ".*" }))
+            .EnsureSuccessStatusCode();
+    }
+
+    public async Task DeleteVirtualHostAsync(string vhost) => await _http.DeleteAsync($"vhosts/{E(vhost)}");
+
+    /// <summary>Publishes a raw message, as from the management UI; returns whether the broker routed it.</summary>
+    public async Task<bool> PublishAsync(string vhost, string exchange, string payload, string contentType = "application/json",
+        IDictionary<string, object>? headers = null)
+    {
+        var response = await _http.PostAsJsonAsync($"exchanges/{E(vhost)}/{E(exchange)}/publish", new
+        {
+            properties = new Dictionary<string, object>
+            {
+                ["content_type"] = contentType,
+                ["delivery_mode"] = 2,
+                ["headers"] = headers ?? new Dictionary<string, object>(),
+            },
+            routing_key = "",
+            payload,
+            payload_encoding = "string",
+        });
+        response.EnsureSuccessStatusCode();
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("routed").GetBoolean();
+    }
+
+    public async Task DeclareQueueAsync(string vhost, string queue) =>
+        (await _http.PutAsJsonAsync($"queues/{E(vhost)}/{E(queue)}", new { durable = false, auto_delete = false })).EnsureSuccessStatusCode();
+
+    public async Task DeclareFanoutExchangeAsync(string vhost, string exchange) =>
+        (await _http.PutAsJsonAsync($"exchanges/{E(vhost)}/{E(exchange)}", new { type = "fanout", durable = true })).EnsureSuccessStatusCode();
+
+    public async Task BindQueueAsync(string vhost, string exchange, string queue) =>
+        (await _http.PostAsJsonAsync($"bindings/{E(vhost)}/e/{E(exchange)}/q/{E(queue)}", new { routing_key = "" })).EnsureSuccessStatusCode();
+
+    /// <summary>Takes up to <paramref name="count"/> messages off a queue (acknowledged, not requeued).</summary>
+    public async Task<IReadOnlyList<BrokerMessage>> GetMessagesAsync(string vhost, string queue, int count = 100)
+    {
+        var response = await _http.PostAsJsonAsync($"queues/{E(vhost)}/{E(queue)}/get",
+            new { count, ackmode = "ack_requeue_false", encoding = "auto", truncate = 100_000 });
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return [];
+        response.EnsureSuccessStatusCode();
+        var items = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return items.EnumerateArray().Select(m => new BrokerMessage(
+            m.GetProperty("payload").GetString() ?? "",
+            m.GetProperty("properties").TryGetProperty("headers", out var h) ? h.Clone() : default)).ToList();
+    }
+
+    /// <summary>A queue's message count and consumers, or null when it does not exist.</summary>
+    public async Task<QueueInfo?> GetQueueAsync(string vhost, string queue)
+    {
+        var response = await _http.GetAsync($"queues/{E(vhost)}/{E(queue)}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        var q = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return new QueueInfo(
+            q.TryGetProperty("messages", out var m) ? m.GetInt32() : 0,
+            q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0);
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+public sealed record BrokerMessage(string Payload, JsonElement Headers);
+
+public sealed record QueueInfo(int Messages, int Consumers);

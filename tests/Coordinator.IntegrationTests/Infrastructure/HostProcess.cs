@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Coordinator.IntegrationTests.Infrastructure;
+
+/// <summary>A real host process (`dotnet X.dll`), its output kept for diagnostics; killed on dispose.</summary>
+public abstract class HostProcess : IAsyncDisposable
+{
+    readonly Process _process;
+    readonly ConcurrentQueue<string> _output = new();
+
+    protected HostProcess(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
+        string workingDirectory)
+    {
+        Name = name;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+    public string Output => $"--- {Name} (pid {Pid}) output ---\n" + string.Join("\n", _output.TakeLast(200));
+
+    /// <summary>kill -9: no chance to clean up.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGTERM: a graceful stop.</summary>
+    public void Terminate() => Signal(15);
+
+    public void Pause() => Signal(19);
+
+    public void Resume() => Signal(18);
+
+    void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name} did not exit within {timeout.TotalSeconds} s\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            await WaitForExitAsync(TimeSpan.FromSeconds(10));
+        }
+        _process.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int sig);
+}

@@ -1,0 +1,51 @@
+using Coordinator.Contracts;
+using Coordinator.Hosting;
+using MassTransit;
+
+namespace Coordinator.IntegrationTests.Infrastructure;
+
+/// <summary>A MassTransit bus in the test process, on the test's virtual host: plays agents that misbehave.</summary>
+public sealed class TestBus : IAsyncDisposable
+{
+    readonly IBusControl _bus;
+
+    TestBus(IBusControl bus) => _bus = bus;
+
+    public static async Task<TestBus> StartAsync(string virtualHost)
+    {
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+            cfg.UseCoordinatorBroker(new RabbitMqOptions { VirtualHost = virtualHost }, "integration-test"));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await bus.StartAsync(cts.Token);
+        return new TestBus(bus);
+    }
+
+    public async Task SendToCoordinatorAsync<T>(T message) where T : class
+    {
+        var endpoint = await _bus.GetSendEndpoint(new Uri($"exchange:{EntityNames.AgentControl}"));
+        await endpoint.Send(message);
+    }
+
+    public async Task<Response<AgentRegistered, AgentRegistrationRejected>> RegisterAsync(RegisterAgent registration)
+    {
+        var client = _bus.CreateRequestClient<RegisterAgent>(new Uri($"exchange:{EntityNames.AgentControl}"), RequestTimeout.After(s: 30));
+        return await client.GetResponse<AgentRegistered, AgentRegistrationRejected>(registration);
+    }
+
+    public static RegisterAgent Registration(string agentId, Guid? instanceId = null) => new()
+    {
+        AgentId = agentId,
+        InstanceId = instanceId ?? Guid.NewGuid(),
+        Capabilities = ["echo"],
+        Resources = new AgentResources { CpuCores = 1, MemoryMb = 512, DiskMb = 100 },
+        MaxConcurrentTasks = 2,
+        Metadata = new AgentMetadata { AgentType = "test", HostName = "test-bus", ProcessId = Environment.ProcessId, StartedAt = DateTimeOffset.UtcNow },
+        Timestamp = DateTimeOffset.UtcNow,
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _bus.StopAsync(cts.Token);
+    }
+}

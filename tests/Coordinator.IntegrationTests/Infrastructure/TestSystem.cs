@@ -1,0 +1,135 @@
+namespace Coordinator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One test's own system: a fresh RabbitMQ virtual host (so queue names never collide between tests),
+/// a database of its own, a coordinator process and any number of agent processes. Disposing kills
+/// every process and deletes the virtual host and the database.
+/// </summary>
+public sealed class TestSystem : IAsyncDisposable
+{
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+    public const int FailureThreshold = 3;
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(500);
+
+    readonly List<HostProcess> _processes = [];
+    readonly PostgresDatabase? _postgres;
+    readonly Dictionary<string, string> _coordinatorSettings;
+
+    TestSystem(string virtualHost, string workDirectory, PostgresDatabase? postgres, Dictionary<string, string> coordinatorSettings)
+    {
+        VirtualHost = virtualHost;
+        WorkDirectory = workDirectory;
+        _postgres = postgres;
+        _coordinatorSettings = coordinatorSettings;
+    }
+
+    public string VirtualHost { get; }
+    public string WorkDirectory { get; }
+    public BrokerManagement Broker { get; } = new();
+    public CoordinatorApi Api { get; private set; } = null!;
+    public CoordinatorProcess Coordinator { get; private set; } = null!;
+
+    public string DatabaseDescription => _postgres is null ? "SQLite" : "PostgreSQL";
+
+    /// <summary>Creates the virtual host and database; starts the coordinator unless told not to.</summary>
+    public static async Task<TestSystem> StartAsync(bool postgres = false, bool startCoordinator = true,
+        Dictionary<string, string>? coordinatorSettings = null)
+    {
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var workDirectory = Path.Combine(Path.GetTempPath(), "coordinator-tests", id);
+        Directory.CreateDirectory(workDirectory);
+        var system = new TestSystem($"test-{id}", workDirectory, postgres ? await PostgresDatabase.CreateAsync() : null,
+            coordinatorSettings ?? []);
+        await system.Broker.CreateVirtualHostAsync(system.VirtualHost);
+        if (startCoordinator)
+            await system.StartCoordinatorAsync();
+        return system;
+    }
+
+    Dictionary<string, string> BrokerEnvironment() => new()
+    {
+        ["RabbitMq__Host"] = "127.0.0.1",
+        ["RabbitMq__VirtualHost"] = VirtualHost,
+    };
+
+    public Dictionary<string, string> CoordinatorEnvironment(int port)
+    {
+        var environment = BrokerEnvironment();
+        environment["Coordinator__HttpUrl"] = $"http://127.0.0.1:{port}";
+        environment["Coordinator__HeartbeatInterval"] = HeartbeatInterval.ToString();
+        environment["Coordinator__FailureThreshold"] = FailureThreshold.ToString();
+        environment["Coordinator__HealthSweepInterval"] = SweepInterval.ToString();
+        if (_postgres is null)
+        {
+            environment["Database__Provider"] = "Sqlite";
+            environment["Database__ConnectionString"] = $"Data Source={Path.Combine(WorkDirectory, "coordinator.db")}";
+        }
+        else
+        {
+            environment["Database__Provider"] = "Postgres";
+            environment["Database__ConnectionString"] = _postgres.ConnectionString;
+        }
+        foreach (var (key, value) in _coordinatorSettings)
+            environment[key] = value;
+        return environment;
+    }
+
+    /// <summary>Starts a coordinator (again, after a restart) and waits until /health/ready answers 200.</summary>
+    public async Task<CoordinatorProcess> StartCoordinatorAsync(string name = "coordinator")
+    {
+        var port = FreePort.Next();
+        var coordinator = Track(new CoordinatorProcess(name, CoordinatorEnvironment(port), WorkDirectory));
+        var api = new CoordinatorApi(new Uri($"http://127.0.0.1:{port}"));
+        await Eventually.Until(async () =>
+            {
+                if (coordinator.HasExited)
+                    throw new InvalidOperationException($"{name} exited with {coordinator.ExitCode}\n{coordinator.Output}");
+                return (await api.Http.GetAsync("/health/ready")).IsSuccessStatusCode;
+            },
+            TimeSpan.FromSeconds(60), $"{name} to be ready", () => coordinator.Output);
+        Api?.Dispose();
+        Api = api;
+        Coordinator = coordinator;
+        return coordinator;
+    }
+
+    public AgentProcess StartAgent(string agentId, params string[] arguments)
+    {
+        var environment = BrokerEnvironment();
+        environment["Agent__HeartbeatInterval"] = HeartbeatInterval.ToString();
+        environment["Agent__WorkDirectory"] = Path.Combine(WorkDirectory, "agents", agentId);
+        return Track(new AgentProcess(agentId, arguments, environment, WorkDirectory));
+    }
+
+    T Track<T>(T process) where T : HostProcess
+    {
+        lock (_processes)
+            _processes.Add(process);
+        return process;
+    }
+
+    public Task<AgentDto> WaitForStateAsync(string agentId, string state, TimeSpan? timeout = null) =>
+        Eventually.Until(async () => await Api.AgentAsync(agentId), a => a?.State == state, timeout ?? TimeSpan.FromSeconds(30),
+            $"agent {agentId} to be {state}", Diagnostics)!;
+
+    public string Diagnostics()
+    {
+        lock (_processes)
+            return string.Join("\n", _processes.Select(p => p.Output));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<HostProcess> processes;
+        lock (_processes)
+            processes = [.. _processes];
+        foreach (var process in processes)
+            await process.DisposeAsync();
+        Api?.Dispose();
+        await Broker.DeleteVirtualHostAsync(VirtualHost);
+        Broker.Dispose();
+        if (_postgres is not null)
+            await _postgres.DisposeAsync();
+        try { Directory.Delete(WorkDirectory, recursive: true); } catch (IOException) { }
+    }
+}
