@@ -56,30 +56,28 @@ public sealed partial class AgentLifecycleService(
         }
     }
 
+    /// <summary>
+    /// Drain, wait for running work, unregister. Sent even when no answer to the registration has arrived
+    /// yet (it may have been accepted meanwhile); the coordinator discards both for an unknown agent.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_registered)
-        {
-            LogDraining(instance.AgentId, activity.Active);
-            await TrySendAsync(new DrainAgent { AgentId = instance.AgentId, InstanceId = instance.InstanceId, Timestamp = time.GetUtcNow() },
-                cancellationToken);
-            await WaitForRunningTasksAsync(cancellationToken);
-        }
+        LogDraining(instance.AgentId, activity.Active);
+        await TrySendAsync(new DrainAgent { AgentId = instance.AgentId, InstanceId = instance.InstanceId, Timestamp = time.GetUtcNow() },
+            cancellationToken);
+        await WaitForRunningTasksAsync(cancellationToken);
 
         await _heartbeats.CancelAsync();
         await base.StopAsync(cancellationToken);
 
-        if (_registered)
-        {
-            await TrySendAsync(new UnregisterAgent
+        if (await TrySendAsync(new UnregisterAgent
             {
                 AgentId = instance.AgentId,
                 InstanceId = instance.InstanceId,
                 Reason = "graceful stop",
                 Timestamp = time.GetUtcNow(),
-            }, cancellationToken);
+            }, cancellationToken))
             LogUnregistered(instance.AgentId);
-        }
     }
 
     /// <summary>Heartbeats keep flowing meanwhile, so a long drain is not mistaken for a failure.</summary>

@@ -27,11 +27,24 @@ public sealed class AgentStateDefinition : SagaDefinition<AgentState>
             rabbit.Bind(EntityNames.AgentHealth);
         }
 
+        // Conflicts between coordinators sharing the database: reload and replay, with jitter, many times.
         endpointConfigurator.UseMessageRetry(r =>
         {
             r.Handle<DbUpdateException>();
             r.Handle<DbException>();
-            r.Intervals(5, 10, 25, 50, 100, 200, 400, 800, 1000, 1000);
+            r.Exponential(30, TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(25));
         });
+        // Events and responses leave only once the saga is saved: none for an attempt that is retried, none before commit.
+        endpointConfigurator.UseInMemoryOutbox(context);
+
+        // Within this coordinator, one agent's messages are consumed one at a time (different agents in parallel),
+        // so they never race each other for the same row.
+        var partitioner = endpointConfigurator.CreatePartitioner(ConcurrentMessageLimit ?? 32);
+        sagaConfigurator.Message<RegisterAgent>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
+        sagaConfigurator.Message<AgentHeartbeat>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
+        sagaConfigurator.Message<DrainAgent>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
+        sagaConfigurator.Message<UnregisterAgent>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
+        sagaConfigurator.Message<AgentHeartbeatMissed>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
+        sagaConfigurator.Message<AgentFailureDetected>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
     }
 }

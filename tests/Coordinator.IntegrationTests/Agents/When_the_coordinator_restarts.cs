@@ -41,7 +41,7 @@ public sealed class When_the_coordinator_restarts : IAsyncLifetime
         foreach (var id in new[] { "stays-1", "stays-2" })
         {
             var heard = await Eventually.Until(() => _system.Api.AgentAsync(id),
-                a => a!.Health.HeartbeatCount >= before[id].Health.HeartbeatCount + TestSystem.FailureThreshold + 2,
+                a => a?.Health.HeartbeatCount >= before[id].Health.HeartbeatCount + TestSystem.FailureThreshold + 2,
                 TimeSpan.FromSeconds(30), $"{id} heartbeats through the restarted coordinator", _system.Diagnostics);
             Assert.Equal("Active", heard!.State);
             Assert.Equal("Initial", heard.PreviousState);
