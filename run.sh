@@ -17,11 +17,15 @@ pids=()
 stop_all() {
   trap - INT TERM EXIT
   echo
-  echo "[run] stopping ${#pids[@]} processes (agents drain and unregister first)"
-  for ((i=${#pids[@]}-1; i>=0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
+  echo "[run] stopping: agents first (they drain and unregister), then the coordinator"
+  # Agents are pids[1..], the coordinator pids[0]; each group gets SIGTERM, up to 20 s, then SIGKILL.
+  for group in agents coordinator; do
+    if [ "$group" = agents ]; then targets=("${pids[@]:1}"); else targets=("${pids[0]}"); fi
+    for pid in "${targets[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${targets[@]}"; do
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL "$pid" 2>/dev/null || true
+    done
   done
 }
 trap stop_all INT TERM EXIT
@@ -33,7 +37,7 @@ echo "[run] coordinator pid $! (log $RUN_DIR/logs/coordinator.log)"
 
 ready=""
 for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null --max-time 2 "$HTTP_URL/health/ready"; then ready=1; break; fi
+  if curl -fsS -o /dev/null --max-time 2 "$HTTP_URL/health/ready" 2>/dev/null; then ready=1; break; fi
   kill -0 "${pids[0]}" 2>/dev/null || { echo "[run] the coordinator exited:"; tail -n 30 "$RUN_DIR/logs/coordinator.log"; exit 1; }
   sleep 0.5
 done
