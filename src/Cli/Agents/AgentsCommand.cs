@@ -1,0 +1,61 @@
+using System.CommandLine;
+using CoordinatorCli.Api;
+using CoordinatorCli.Hosting;
+using CoordinatorCli.Rendering;
+using Spectre.Console;
+
+namespace CoordinatorCli.Agents;
+
+/// <summary>`agents`: every agent the coordinator knows, with its load, usage and heartbeat age.</summary>
+public sealed class AgentsCommand(CliEnvironment environment, CommandRunner runner)
+{
+    public Command Build()
+    {
+        var command = new Command("agents", "List the agents");
+        command.SetAction((parseResult, cancellationToken) =>
+            runner.RunAsync(parseResult, client => RunAsync(client, cancellationToken), cancellationToken));
+        return command;
+    }
+
+    public async Task<int> RunAsync(CoordinatorClient client, CancellationToken cancellationToken)
+    {
+        var agents = await client.ListAgentsAsync(cancellationToken);
+        var console = environment.Out;
+        if (agents.Count == 0)
+        {
+            console.WriteLine("no agents registered");
+            return ExitCodes.Success;
+        }
+
+        var now = environment.Time.GetUtcNow();
+        var table = new Table()
+            .AddColumn("Agent").AddColumn("State").AddColumn("Capabilities")
+            .AddColumn(new TableColumn("Tasks").RightAligned()).AddColumn(new TableColumn("CPU").RightAligned())
+            .AddColumn(new TableColumn("Memory").RightAligned()).AddColumn("Heartbeat");
+        foreach (var agent in agents.OrderBy(a => a.AgentId, StringComparer.Ordinal))
+        {
+            var usage = agent.Health?.Usage;
+            table.AddRow(
+                Markup.Escape(agent.AgentId),
+                Display.Status(agent.State),
+                Display.Escape(agent.Capabilities is { Count: > 0 } c ? string.Join(", ", c) : null),
+                $"{agent.ActiveTasks}/{agent.MaxConcurrentTasks}",
+                usage is null ? "-" : $"{Display.Number(usage.CpuPercent)}%",
+                Memory(usage?.MemoryMb, agent.Resources?.MemoryMb),
+                Display.Age(agent.LastHeartbeat, now));
+        }
+
+        var byState = agents.GroupBy(a => a.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}");
+        table.Caption($"{agents.Count} agent(s): {string.Join(", ", byState)}");
+        console.Write(table);
+        return ExitCodes.Success;
+    }
+
+    static string Memory(double? usedMb, double? limitMb) => (usedMb, limitMb) switch
+    {
+        (null, null) => "-",
+        ({ } used, { } limit) when limit > 0 => $"{Display.Number(used)}/{Display.Number(limit)} MB",
+        ({ } used, _) => $"{Display.Number(used)} MB",
+        (null, { } limit) => $"-/{Display.Number(limit)} MB",
+    };
+}

@@ -1,0 +1,167 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace CoordinatorCli.Api;
+
+/// <summary>The coordinator's task API over one <see cref="HttpClient"/> whose base address ends with '/'.</summary>
+public sealed class CoordinatorClient(HttpClient http)
+{
+    public string Url => http.BaseAddress?.AbsoluteUri.TrimEnd('/') ?? "(no address)";
+
+    /// <summary>POST /api/tasks with the task's JSON as given; returns the task id the coordinator accepted.</summary>
+    public async Task<string> SubmitAsync(JsonElement task, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/tasks")
+        {
+            Content = new StringContent(task.GetRawText(), Encoding.UTF8, "application/json"),
+        };
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        var accepted = await ReadAsync<TaskAccepted>(response, cancellationToken);
+        return string.IsNullOrEmpty(accepted.TaskId)
+            ? throw new CoordinatorApiException(response.StatusCode, $"the coordinator at {Url} accepted the task but returned no taskId")
+            : accepted.TaskId;
+    }
+
+    /// <summary>GET /api/tasks/{id}; null when the coordinator does not know the task (404).</summary>
+    public async Task<TaskView?> FindTaskAsync(string taskId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/tasks/{Uri.EscapeDataString(taskId)}");
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<TaskView>(response, cancellationToken);
+    }
+
+    /// <summary>GET /api/tasks/{id}; a 404 becomes a <see cref="CoordinatorApiException"/> carrying the server's message.</summary>
+    public async Task<TaskView> GetTaskAsync(string taskId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"api/tasks/{Uri.EscapeDataString(taskId)}");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken, notFound: $"task '{taskId}' not found");
+        return await ReadAsync<TaskView>(response, cancellationToken);
+    }
+
+    public async Task<TaskPage> ListTasksAsync(string? status, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        var query = new StringBuilder("api/tasks?");
+        if (status is not null)
+        {
+            query.Append("status=").Append(Uri.EscapeDataString(status)).Append('&');
+        }
+
+        query.Append("page=").Append(page).Append("&pageSize=").Append(pageSize);
+        using var request = new HttpRequestMessage(HttpMethod.Get, query.ToString());
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<TaskPage>(response, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AgentView>> ListAgentsAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/agents");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<List<AgentView>>(response, cancellationToken);
+    }
+
+    public async Task<MetricsSnapshot> GetMetricsAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/metrics");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        var root = await ReadAsync<JsonElement>(response, cancellationToken);
+        try
+        {
+            return MetricsSnapshot.Parse(root);
+        }
+        catch (JsonException e)
+        {
+            throw Unexpected(response, e);
+        }
+    }
+
+    async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CoordinatorUnreachableException(Url, e.Message, e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CoordinatorUnreachableException(Url, $"no answer within {http.Timeout.TotalSeconds:0} s", e);
+        }
+    }
+
+    async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken, string? notFound = null)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var message = ErrorText(body)
+            ?? (response.StatusCode == HttpStatusCode.NotFound && notFound is not null ? notFound : null)
+            ?? $"the coordinator at {Url} answered {(int)response.StatusCode} {response.ReasonPhrase}"
+                + (string.IsNullOrWhiteSpace(body) ? "" : $": {Truncate(body)}");
+        throw new CoordinatorApiException(response.StatusCode, message);
+    }
+
+    /// <summary>The server's <c>{"error": "..."}</c>, or a problem-details title and detail.</summary>
+    static string? ErrorText(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            if (root.TryGetProperty("error", out var error))
+            {
+                return CliJson.Describe(error);
+            }
+
+            var title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
+            var detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+            var errors = root.TryGetProperty("errors", out var e) ? CliJson.Describe(e) : null;
+            var parts = new[] { title, detail, errors }.Where(p => !string.IsNullOrWhiteSpace(p)).ToList();
+            return parts.Count == 0 ? null : string.Join(": ", parts);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(CliJson.Options, cancellationToken)
+                ?? throw new JsonException("the body was JSON null");
+        }
+        catch (JsonException e)
+        {
+            throw Unexpected(response, e);
+        }
+    }
+
+    CoordinatorApiException Unexpected(HttpResponseMessage response, JsonException e) =>
+        new(response.StatusCode, $"unexpected answer from the coordinator at {Url} ({response.RequestMessage?.RequestUri?.PathAndQuery}): {e.Message}");
+
+    static string Truncate(string text) => text.Length <= 200 ? text.Trim() : text[..200].Trim() + "...";
+}

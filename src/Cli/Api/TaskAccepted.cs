@@ -1,0 +1,6 @@
+namespace CoordinatorCli.Api;
+
+public sealed record TaskAccepted
+{
+    public string? TaskId { get; init; }
+}

@@ -1,0 +1,3 @@
+using CoordinatorCli.Hosting;
+
+return await CliApplication.RunAsync(args, CliEnvironment.ForProcess());

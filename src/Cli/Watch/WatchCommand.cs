@@ -1,0 +1,160 @@
+using System.CommandLine;
+using CoordinatorCli.Api;
+using CoordinatorCli.Hosting;
+using CoordinatorCli.Rendering;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace CoordinatorCli.Watch;
+
+/// <summary>
+/// `watch`: task counts by status, queue depth and agents by state, refreshed every --interval until Ctrl-C or
+/// --duration. A live view on a terminal; one plain snapshot per interval when output is redirected.
+/// </summary>
+public sealed class WatchCommand(CliEnvironment environment, CommandRunner runner)
+{
+    readonly Option<double> interval = new("--interval", "-i") { Description = "Seconds between refreshes", DefaultValueFactory = _ => 2 };
+    readonly Option<double> duration = new("--duration", "-d") { Description = "Stop after this many seconds (default: until Ctrl-C)" };
+
+    public Command Build()
+    {
+        var command = new Command("watch", "Watch task counts, queue depth and agents") { interval, duration };
+        command.SetAction((parseResult, cancellationToken) => runner.RunAsync(parseResult, client =>
+        {
+            var every = parseResult.GetValue(interval);
+            if (!double.IsFinite(every) || every is < 0.1 or > 3600)
+            {
+                throw new CliUsageException("--interval must be between 0.1 and 3600 seconds");
+            }
+
+            var stopAfter = parseResult.GetOptionalValue(duration);
+            if (stopAfter is { } d && (!double.IsFinite(d) || d <= 0))
+            {
+                throw new CliUsageException("--duration must be a positive number of seconds");
+            }
+
+            return RunAsync(client, TimeSpan.FromSeconds(every), stopAfter is { } s ? TimeSpan.FromSeconds(s) : null, cancellationToken);
+        }, cancellationToken));
+        return command;
+    }
+
+    public async Task<int> RunAsync(CoordinatorClient client, TimeSpan every, TimeSpan? stopAfter, CancellationToken cancellationToken)
+    {
+        var time = environment.Time;
+        var stopAt = stopAfter is { } d ? time.GetUtcNow() + d : (DateTimeOffset?)null;
+
+        // The first read fails the command (wrong address, coordinator down); later failures are shown and retried.
+        var snapshot = await client.GetMetricsAsync(cancellationToken);
+        string? problem = null;
+        async Task<bool> NextAsync()
+        {
+            var now = time.GetUtcNow();
+            if (stopAt is { } end && now >= end)
+            {
+                return false;
+            }
+
+            var wait = stopAt is { } e && e - now < every ? e - now : every;
+            await environment.WaitAsync(wait, cancellationToken);
+            try
+            {
+                snapshot = await client.GetMetricsAsync(cancellationToken);
+                problem = null;
+            }
+            catch (Exception ex) when (ex is CoordinatorUnreachableException or CoordinatorApiException)
+            {
+                problem = ex.Message;
+            }
+
+            return true;
+        }
+
+        try
+        {
+            if (environment.IsInteractive)
+            {
+                await environment.Out.Live(Render(snapshot, problem, time.GetUtcNow(), client.Url))
+                    .AutoClear(false)
+                    .StartAsync(async context =>
+                    {
+                        while (await NextAsync())
+                        {
+                            context.UpdateTarget(Render(snapshot, problem, time.GetUtcNow(), client.Url));
+                        }
+                    });
+            }
+            else
+            {
+                do
+                {
+                    WritePlain(snapshot, problem, time.GetUtcNow());
+                }
+                while (await NextAsync());
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C is how a watch normally ends.
+        }
+
+        return ExitCodes.Success;
+    }
+
+    void WritePlain(MetricsSnapshot snapshot, string? problem, DateTimeOffset now)
+    {
+        var console = environment.Out;
+        var queue = snapshot.QueueDepth is { } q ? $"  queue depth {Display.Number(q)}" : "";
+        console.WriteLine($"{Display.Time(now)}{queue}");
+        console.WriteLine($"  tasks:  {Pairs(snapshot.Tasks)}");
+        console.WriteLine($"  agents: {Pairs(snapshot.Agents)}");
+        if (snapshot.Other.Count > 0)
+        {
+            console.WriteLine($"  other:  {Pairs(snapshot.Other)}");
+        }
+
+        if (problem is not null)
+        {
+            console.WriteLine($"  (stale: {problem})");
+        }
+    }
+
+    static string Pairs(IReadOnlyList<KeyValuePair<string, double>> values) =>
+        values.Count == 0 ? "-" : string.Join("  ", values.Select(p => $"{p.Key} {Display.Number(p.Value)}"));
+
+    static IRenderable Render(MetricsSnapshot snapshot, string? problem, DateTimeOffset now, string url)
+    {
+        var tasks = Counts("Task status", snapshot.Tasks);
+        var agents = Counts("Agent state", snapshot.Agents);
+        var header = $"[bold]{Markup.Escape(url)}[/]  {Display.Time(now)}"
+            + (snapshot.QueueDepth is { } q ? $"  queue depth [bold]{Display.Number(q)}[/]" : "");
+        var rows = new List<IRenderable> { new Markup(header), new Columns(tasks, agents) { Expand = false } };
+        if (snapshot.Other.Count > 0)
+        {
+            rows.Add(Counts("Other", snapshot.Other));
+        }
+
+        if (problem is not null)
+        {
+            rows.Add(new Markup($"[red]stale: {Markup.Escape(problem)}[/]"));
+        }
+
+        rows.Add(new Markup("[grey]Ctrl-C to stop[/]"));
+        return new Rows(rows);
+    }
+
+    static Table Counts(string title, IReadOnlyList<KeyValuePair<string, double>> values)
+    {
+        var table = new Table().AddColumn(title).AddColumn(new TableColumn("Count").RightAligned());
+        foreach (var (name, value) in values)
+        {
+            table.AddRow(Display.Status(name), Display.Number(value));
+        }
+
+        if (values.Count == 0)
+        {
+            table.AddRow("-", "-");
+        }
+
+        return table;
+    }
+}

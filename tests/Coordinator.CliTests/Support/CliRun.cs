@@ -1,0 +1,3 @@
+namespace Coordinator.CliTests.Support;
+
+public sealed record CliRun(int ExitCode, string Out, string Error);
