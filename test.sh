@@ -20,7 +20,7 @@ dotnet build Coordinator.sln -c Release -nologo -clp:ErrorsOnly
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 status=0
-for project in tests/Coordinator.UnitTests tests/Coordinator.IntegrationTests; do
+for project in tests/Coordinator.UnitTests tests/Coordinator.CliTests tests/Coordinator.IntegrationTests; do
   step "$project"
   name=$(basename "$project")
   # Bounded: a hung suite fails the run instead of eating CI's time.

@@ -27,6 +27,14 @@ public sealed partial class AgentOptions : IValidatableObject
     [Range(1, 1024)]
     public int MaxConcurrentTasks { get; set; } = 4;
 
+    /// <summary>Assignments prefetched beyond MaxConcurrentTasks (the coordinator never sends more than that).</summary>
+    [Range(0, 1000)]
+    public int QueueBuffer { get; set; } = 2;
+
+    /// <summary>Largest result a handler may return, in bytes of JSON; a larger one fails the task.</summary>
+    [Range(0, 64 * 1024 * 1024)]
+    public int MaxResultBytes { get; set; } = 256 * 1024;
+
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 

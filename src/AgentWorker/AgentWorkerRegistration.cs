@@ -1,4 +1,7 @@
+using AgentWorker.Handlers;
 using AgentWorker.Lifecycle;
+using AgentWorker.Tasks;
+using Coordinator.Contracts;
 using Coordinator.Hosting;
 using MassTransit;
 
@@ -29,13 +32,27 @@ public static class AgentWorkerRegistration
         services.AddSingleton<ProcessUsageSampler>();
         services.AddSingleton<TaskActivity>();
 
+        services.AddTaskHandler<EchoHandler>();
+        services.AddTaskHandler<SleepHandler>();
+        services.AddTaskHandler<ComputeHandler>();
+        services.AddTaskHandler<FailHandler>();
+
         services.AddMassTransit(x =>
         {
+            x.AddConsumer<AssignTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.UsingRabbitMq((context, cfg) =>
             {
                 var agent = context.GetRequiredService<AgentInstance>();
-                cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), $"agent-{agent.AgentId}");
-                cfg.ConfigureEndpoints(context);
+                var options = context.GetRequiredService<AgentOptions>();
+                cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), EntityNames.AgentQueue(agent.AgentId));
+                // The agent's own queue: at most its concurrency running, plus a small prefetched buffer.
+                cfg.ReceiveEndpoint(EntityNames.AgentQueue(agent.AgentId), e =>
+                {
+                    e.ConfigureConsumeTopology = false;
+                    e.PrefetchCount = options.MaxConcurrentTasks + options.QueueBuffer;
+                    e.ConcurrentMessageLimit = options.MaxConcurrentTasks;
+                    e.ConfigureConsumer<AssignTaskConsumer>(context);
+                });
             });
         });
 

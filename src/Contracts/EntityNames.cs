@@ -21,6 +21,15 @@ public static class EntityNames
     /// <summary>Task events exchange: started, completed, failed, dead-lettered.</summary>
     public const string TaskEvents = "coordinator.task-events";
 
+    /// <summary>Queue bound to <see cref="Tasks"/>: submissions are validated here.</summary>
+    public const string IntakeQueue = "coordinator.intake";
+
+    /// <summary>Priority queue of validated tasks waiting for an agent: its depth is the backlog.</summary>
+    public const string DispatchQueue = "coordinator.dispatch";
+
+    /// <summary>The coordinator's queue bound to <see cref="TaskEvents"/>.</summary>
+    public const string TaskResultsQueue = "coordinator.task-results";
+
     /// <summary>The queue of one agent.</summary>
     public static string AgentQueue(string agentId) => $"agent-{agentId}";
 
@@ -36,6 +45,12 @@ public static class EntityNames
         [typeof(AgentStateChanged)] = AgentEvents,
         [typeof(AgentFailed)] = AgentEvents,
         [typeof(AgentUnregistered)] = AgentEvents,
+        [typeof(SubmitTask)] = Tasks,
+        [typeof(TaskStarted)] = TaskEvents,
+        [typeof(TaskCompleted)] = TaskEvents,
+        [typeof(TaskFailed)] = TaskEvents,
+        [typeof(TaskDeadLettered)] = TaskEvents,
+        [typeof(TaskRejected)] = TaskEvents,
         [typeof(AgentHeartbeatMissed)] = AgentHealth,
         [typeof(AgentFailureDetected)] = AgentHealth,
     };

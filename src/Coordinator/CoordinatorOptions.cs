@@ -38,9 +38,28 @@ public sealed class CoordinatorOptions : IValidatableObject
     [Range(1, 100)]
     public int MaxRetries { get; set; } = 3;
 
-    /// <summary>Default placement strategy.</summary>
+    /// <summary>Default placement strategy: RoundRobin, LeastConnections, ResourceBased, CapabilityBased, Weighted, or a plug-in's name.</summary>
     [Required(AllowEmptyStrings = false)]
     public string LoadBalancingStrategy { get; set; } = "LeastConnections";
+
+    /// <summary>Strategy per task type, overriding the default (e.g. <c>Coordinator:StrategyByTaskType:compute = ResourceBased</c>).</summary>
+    public Dictionary<string, string> StrategyByTaskType { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Assignments an agent may hold beyond its concurrency (the rest of the backlog waits in coordinator.dispatch).</summary>
+    [Range(0, 1000)]
+    public int AgentQueueBuffer { get; set; } = 2;
+
+    /// <summary>Tasks the dispatcher holds while waiting for an agent (prefetch of coordinator.dispatch).</summary>
+    [Range(1, 1000)]
+    public int DispatchConcurrency { get; set; } = 16;
+
+    /// <summary>Largest accepted payload, in bytes of JSON.</summary>
+    [Range(0, 64 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
+    /// <summary>First retry delay; doubles with each further attempt.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -5,6 +5,7 @@ using Coordinator.Hosting;
 using Coordinator.Persistence;
 using Coordinator.Resources;
 using Coordinator.Scaling;
+using Coordinator.Tasks;
 using MassTransit;
 
 namespace Coordinator;
@@ -22,6 +23,7 @@ public static class CoordinatorRegistration
         // The database first: its migrator must run before the bus starts consuming.
         services.AddCoordinatorPersistence(configuration);
         services.AddAgentServices();
+        services.AddTaskDistribution();
         services.AddAgentHealthMonitoring(configuration);
         services.AddCoordinatorApi();
         services.AddCoordinatorMessaging();
@@ -34,9 +36,11 @@ public static class CoordinatorRegistration
         services.AddMassTransit(x =>
         {
             x.AddAgentLifecycle();
+            x.AddTaskConsumers();
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), "coordinator");
+                cfg.ConfigureTaskResultsEndpoint(context);
                 cfg.ConfigureEndpoints(context);
             });
         });

@@ -1,4 +1,5 @@
 using Coordinator.Agents;
+using Coordinator.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coordinator.Persistence;
@@ -10,10 +11,12 @@ namespace Coordinator.Persistence;
 public abstract class CoordinatorDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<AgentState> Agents => Set<AgentState>();
+    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfiguration(new AgentStateMap());
+        modelBuilder.ApplyConfiguration(new TaskRecordMap());
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)

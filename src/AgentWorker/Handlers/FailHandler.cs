@@ -1,0 +1,18 @@
+using System.Text.Json;
+using AgentWorker.Tasks;
+
+namespace AgentWorker.Handlers;
+
+/// <summary><c>fail</c>: throws <c>{"message": "..."}</c>.</summary>
+public sealed class FailHandler : ITaskHandler
+{
+    public sealed class Input
+    {
+        public string? Message { get; set; }
+    }
+
+    public string TaskType => "fail";
+
+    public Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException(task.PayloadAs<Input>().Message ?? "failed on purpose");
+}

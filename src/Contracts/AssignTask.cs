@@ -1,0 +1,22 @@
+using System.Text.Json;
+
+namespace Coordinator.Contracts;
+
+/// <summary>
+/// Sent to queue <c>agent-{AgentId}</c>: run this task. <see cref="Attempt"/> is the fencing token:
+/// a result reported for an attempt that is no longer current is recorded as stale.
+/// </summary>
+public sealed record AssignTask
+{
+    public string TaskId { get; init; } = "";
+    public string TaskType { get; init; } = "";
+    public string AgentId { get; init; } = "";
+    public int Attempt { get; init; }
+    public JsonElement? Payload { get; init; }
+    public int Priority { get; init; }
+    /// <summary>When the handler is cancelled: the task's deadline, or the coordinator's task timeout, whichever is sooner.</summary>
+    public DateTimeOffset Deadline { get; init; }
+    public TaskResources Resources { get; init; } = new();
+    public DateTimeOffset SubmittedAt { get; init; }
+    public DateTimeOffset Timestamp { get; init; }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+
+namespace Coordinator.Contracts;
+
+/// <summary>
+/// A validated task waiting for an agent, on the priority queue <c>coordinator.dispatch</c> (its
+/// AMQP priority is the task's). <see cref="Attempt"/> is the attempt this placement will make.
+/// </summary>
+public sealed record DispatchTask
+{
+    public string TaskId { get; init; } = "";
+    public string TaskType { get; init; } = "";
+    public IReadOnlyList<string> RequiredCapabilities { get; init; } = [];
+    public JsonElement? Payload { get; init; }
+    public int Priority { get; init; }
+    public DateTimeOffset? Deadline { get; init; }
+    public TaskResources Resources { get; init; } = new();
+    public int Attempt { get; init; } = 1;
+    /// <summary>The agent the previous attempt failed on: placed elsewhere when another agent is eligible.</summary>
+    public string? AvoidAgentId { get; init; }
+    public DateTimeOffset SubmittedAt { get; init; }
+}

@@ -1,0 +1,14 @@
+using System.Text.Json;
+
+namespace Coordinator.Contracts;
+
+/// <summary>Published by an agent to <c>coordinator.task-events</c> when its handler returns.</summary>
+public sealed record TaskCompleted
+{
+    public string TaskId { get; init; } = "";
+    public string AgentId { get; init; } = "";
+    public int Attempt { get; init; }
+    public JsonElement? Result { get; init; }
+    public double DurationMs { get; init; }
+    public DateTimeOffset Timestamp { get; init; }
+}

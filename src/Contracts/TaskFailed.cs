@@ -1,0 +1,13 @@
+namespace Coordinator.Contracts;
+
+/// <summary>Published by an agent to <c>coordinator.task-events</c> when its handler throws or runs past the deadline.</summary>
+public sealed record TaskFailed
+{
+    public string TaskId { get; init; } = "";
+    public string AgentId { get; init; } = "";
+    public int Attempt { get; init; }
+    public string Error { get; init; } = "";
+    public bool TimedOut { get; init; }
+    public double DurationMs { get; init; }
+    public DateTimeOffset Timestamp { get; init; }
+}

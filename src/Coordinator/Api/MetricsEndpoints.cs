@@ -1,0 +1,37 @@
+using Coordinator.Agents;
+using Coordinator.Contracts;
+using Coordinator.Resources;
+using Coordinator.Tasks;
+using Coordinator.Tasks.Placement;
+
+namespace Coordinator.Api;
+
+public static class MetricsEndpoints
+{
+    public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/metrics", async (TaskQueries tasks, AgentRegistry registry, TaskPlacement placement, ResourceManager resources,
+            DispatchQueueDepth queue, StrategySelector strategies, CancellationToken ct) =>
+        {
+            var agents = registry.All;
+            var waiting = placement.InFlight.Count == 0 ? [] : Array.Empty<TaskResources>();
+            return Results.Ok(new
+            {
+                tasks = await tasks.CountByStatusAsync(ct),
+                queueDepth = await queue.GetAsync(ct),
+                inFlight = placement.InFlightCount,
+                agents = agents.GroupBy(a => a.State).ToDictionary(g => g.Key, g => g.Count()),
+                load = agents.Where(a => AgentStates.Live.Contains(a.State)).OrderBy(a => a.AgentId, StringComparer.Ordinal).Select(a => new
+                {
+                    a.AgentId,
+                    inFlight = placement.LoadOf(a.AgentId),
+                    a.MaxConcurrentTasks,
+                    performance = placement.PerformanceOf(a.AgentId),
+                }),
+                strategies = strategies.Names.Order(),
+                resources = resources.Report(agents, waiting),
+            });
+        });
+        return app;
+    }
+}

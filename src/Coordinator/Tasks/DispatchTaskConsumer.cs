@@ -1,0 +1,101 @@
+using Coordinator.Contracts;
+using Coordinator.Tasks.Placement;
+using MassTransit;
+
+namespace Coordinator.Tasks;
+
+/// <summary>
+/// Places one waiting task: picks an agent (capability filter, free slots and resources, then the
+/// strategy) and sends the assignment to its queue. When no agent can take it, the message stays
+/// unacknowledged here, waiting for a capacity signal (no polling); the rest of the backlog stays in
+/// the priority queue. A task whose deadline passes while it waits ends TimedOut.
+/// </summary>
+public sealed partial class DispatchTaskConsumer(
+    TaskPlacement placement,
+    PlacementSignal signal,
+    TaskLedger ledger,
+    CoordinatorOptions options,
+    TimeProvider time,
+    ILogger<DispatchTaskConsumer> logger) : IConsumer<DispatchTask>
+{
+    public async Task Consume(ConsumeContext<DispatchTask> context)
+    {
+        var task = context.Message;
+        var waitingSince = time.GetUtcNow();
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            if (task.Deadline is { } deadline && deadline <= now)
+            {
+                LogExpired(task.TaskId, task.Attempt);
+                ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
+                {
+                    r.FinishedAt = now;
+                    r.Reason = "deadline passed while waiting for an agent";
+                }));
+                return;
+            }
+
+            var pulse = signal.NextPulse;
+            if (placement.TryPlace(task) is { } agent)
+            {
+                await AssignAsync(context, task, agent.AgentId, now);
+                return;
+            }
+
+            if (now == waitingSince)
+                LogWaiting(task.TaskId, task.TaskType);
+            var timeout = task.Deadline is { } d ? d - now : Timeout.InfiniteTimeSpan;
+            try
+            {
+                await pulse.WaitAsync(timeout, time, context.CancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // The deadline passed: the loop records it.
+            }
+        }
+    }
+
+    async Task AssignAsync(ConsumeContext<DispatchTask> context, DispatchTask task, string agentId, DateTimeOffset now)
+    {
+        var deadline = task.Deadline is { } d && d < now + options.TaskTimeout ? d : now + options.TaskTimeout;
+        ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.Assigned, task.Attempt, now, r =>
+        {
+            r.AgentId = agentId;
+            r.AssignedAt = now;
+        }));
+        try
+        {
+            var endpoint = await context.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agentId)}"));
+            await endpoint.Send(new AssignTask
+            {
+                TaskId = task.TaskId,
+                TaskType = task.TaskType,
+                AgentId = agentId,
+                Attempt = task.Attempt,
+                Payload = task.Payload,
+                Priority = task.Priority,
+                Deadline = deadline,
+                Resources = task.Resources,
+                SubmittedAt = task.SubmittedAt,
+                Timestamp = now,
+            }, context.CancellationToken);
+        }
+        catch
+        {
+            placement.Abandon(task.TaskId, task.Attempt);
+            throw;
+        }
+        LogAssigned(task.TaskId, task.Attempt, agentId);
+    }
+
+    [LoggerMessage(LogLevel.Debug, "Task {TaskId} attempt {Attempt} assigned to agent {AgentId}")]
+    partial void LogAssigned(string taskId, int attempt, string agentId);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} ({TaskType}) waits: no agent can take it now")]
+    partial void LogWaiting(string taskId, string taskType);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} timed out waiting for an agent")]
+    partial void LogExpired(string taskId, int attempt);
+}

@@ -1,0 +1,17 @@
+using Coordinator.Contracts;
+
+namespace Coordinator.Tasks.Placement;
+
+/// <summary>Each eligible agent in turn, in agent-id order.</summary>
+public sealed class RoundRobinStrategy : IPlacementStrategy
+{
+    long _next;
+
+    public string Name => "RoundRobin";
+
+    public AgentCandidate Select(DispatchTask task, IReadOnlyList<AgentCandidate> eligible)
+    {
+        var ordered = eligible.OrderBy(c => c.AgentId, StringComparer.Ordinal).ToList();
+        return ordered[(int)(Interlocked.Increment(ref _next) % ordered.Count)];
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using Coordinator.Agents;
+using Coordinator.Contracts;
+using Coordinator.Resources;
+
+namespace Coordinator.Tasks.Placement;
+
+/// <summary>
+/// Placement state, all in memory: which tasks are in flight on which agent (with their attempt),
+/// each agent's load and record. Select-and-reserve is atomic, so concurrent dispatchers never
+/// overfill an agent: an agent holds at most its concurrency plus <c>Coordinator:AgentQueueBuffer</c>.
+/// </summary>
+public sealed class TaskPlacement(
+    AgentRegistry registry,
+    ResourceManager resources,
+    StrategySelector strategies,
+    PlacementSignal signal,
+    CoordinatorOptions options,
+    TimeProvider time)
+{
+    readonly Lock _gate = new();
+    readonly ConcurrentDictionary<string, InFlightTask> _inFlight = new(StringComparer.Ordinal);
+    readonly Dictionary<string, int> _loadByAgent = new(StringComparer.Ordinal);
+    readonly Dictionary<string, AgentPerformance> _performance = new(StringComparer.Ordinal);
+
+    public int InFlightCount => _inFlight.Count;
+
+    public IReadOnlyCollection<InFlightTask> InFlight => _inFlight.Values.ToList();
+
+    /// <summary>The agents that could ever run the task, by capability and declared capacity, among all registered ones.</summary>
+    public static bool IsCapable(AgentView agent, DispatchTask task) =>
+        agent.Capabilities.Contains(task.TaskType, StringComparer.OrdinalIgnoreCase)
+        && task.RequiredCapabilities.All(c => agent.Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Slots an agent offers: its concurrency plus the buffer; a degraded agent gets half.</summary>
+    int SlotsOf(AgentView agent)
+    {
+        var slots = agent.MaxConcurrentTasks + options.AgentQueueBuffer;
+        return agent.State == AgentStates.Degraded ? Math.Max(1, slots / 2) : slots;
+    }
+
+    /// <summary>Chooses and reserves an agent for the task, or returns null when none can take it now.</summary>
+    public AgentView? TryPlace(DispatchTask task)
+    {
+        lock (_gate)
+        {
+            var candidates = new List<AgentCandidate>();
+            foreach (var agent in registry.All)
+            {
+                if (agent.State is not (AgentStates.Active or AgentStates.Degraded) || !IsCapable(agent, task))
+                    continue;
+                var load = _loadByAgent.GetValueOrDefault(agent.AgentId);
+                var slots = SlotsOf(agent);
+                if (load >= slots || !resources.CanPlace(agent, task.Resources))
+                    continue;
+                candidates.Add(new AgentCandidate(agent, load, slots, resources.AllocatedOn(agent.AgentId),
+                    _performance.GetValueOrDefault(agent.AgentId) ?? AgentPerformance.None));
+            }
+            if (candidates.Count == 0)
+                return null;
+            if (task.AvoidAgentId is { } avoid && candidates.Count > 1)
+                candidates.RemoveAll(c => c.AgentId == avoid);
+
+            var chosen = strategies.For(task.TaskType).Select(task, candidates);
+            _loadByAgent[chosen.AgentId] = chosen.InFlight + 1;
+            resources.Allocate(task.TaskId, chosen.AgentId, task.Resources);
+            _inFlight[task.TaskId] = new InFlightTask(task, chosen.AgentId, time.GetUtcNow());
+            return chosen.Agent;
+        }
+    }
+
+    /// <summary>Whether this attempt is the task's current one (results of any other attempt are stale).</summary>
+    public bool IsCurrent(string taskId, int attempt) => _inFlight.TryGetValue(taskId, out var t) && t.Attempt == attempt;
+
+    /// <summary>
+    /// Ends the current attempt: frees its slot and resources and records the outcome against the agent.
+    /// Returns null when the attempt is not current (stale or duplicate result).
+    /// </summary>
+    public InFlightTask? Finish(string taskId, int attempt, bool succeeded, double durationMs)
+    {
+        InFlightTask? finished;
+        lock (_gate)
+        {
+            if (!_inFlight.TryGetValue(taskId, out finished) || finished.Attempt != attempt)
+                return null;
+            _inFlight.TryRemove(taskId, out _);
+            Release(finished);
+            var before = _performance.GetValueOrDefault(finished.AgentId) ?? AgentPerformance.None;
+            var count = before.Completed + before.Failed;
+            _performance[finished.AgentId] = new AgentPerformance(
+                before.Completed + (succeeded ? 1 : 0),
+                before.Failed + (succeeded ? 0 : 1),
+                (before.MeanDurationMs * count + durationMs) / (count + 1));
+        }
+        signal.Pulse();
+        return finished;
+    }
+
+    /// <summary>Gives back a reservation whose assignment could not be sent.</summary>
+    public void Abandon(string taskId, int attempt)
+    {
+        lock (_gate)
+        {
+            if (_inFlight.TryGetValue(taskId, out var task) && task.Attempt == attempt && _inFlight.TryRemove(taskId, out _))
+                Release(task);
+        }
+        signal.Pulse();
+    }
+
+    void Release(InFlightTask task)
+    {
+        resources.Free(task.Task.TaskId);
+        var load = _loadByAgent.GetValueOrDefault(task.AgentId);
+        if (load <= 1)
+            _loadByAgent.Remove(task.AgentId);
+        else
+            _loadByAgent[task.AgentId] = load - 1;
+    }
+
+    public int LoadOf(string agentId)
+    {
+        lock (_gate)
+            return _loadByAgent.GetValueOrDefault(agentId);
+    }
+
+    public AgentPerformance PerformanceOf(string agentId)
+    {
+        lock (_gate)
+            return _performance.GetValueOrDefault(agentId) ?? AgentPerformance.None;
+    }
+}

@@ -1,0 +1,16 @@
+using Coordinator.Contracts;
+using MassTransit;
+
+namespace Coordinator.Tasks;
+
+/// <summary>Intake from <c>coordinator.tasks</c>: MassTransit envelopes and plain JSON alike.</summary>
+public sealed class SubmitTaskConsumer(TaskIntake intake) : IConsumer<SubmitTask>
+{
+    public Task Consume(ConsumeContext<SubmitTask> context)
+    {
+        var taskId = string.IsNullOrWhiteSpace(context.Message.TaskId)
+            ? context.MessageId?.ToString() ?? TaskIntake.NewTaskId()
+            : context.Message.TaskId!;
+        return intake.SubmitAsync(context.Message, taskId, context, context, context.CancellationToken);
+    }
+}

@@ -1,0 +1,74 @@
+using Coordinator.Contracts;
+using Coordinator.Tasks.Placement;
+using MassTransit;
+
+namespace Coordinator.Tasks;
+
+/// <summary>A failed attempt: retried with backoff (elsewhere if possible) until MaxRetries, then dead-lettered; past its deadline, TimedOut.</summary>
+public sealed partial class TaskFailedConsumer(
+    TaskPlacement placement,
+    TaskLedger ledger,
+    TaskRetryScheduler retries,
+    CoordinatorOptions options,
+    TimeProvider time,
+    ILogger<TaskFailedConsumer> logger) : IConsumer<TaskFailed>
+{
+    public async Task Consume(ConsumeContext<TaskFailed> context)
+    {
+        var failed = context.Message;
+        var attempt = placement.Finish(failed.TaskId, failed.Attempt, succeeded: false, failed.DurationMs);
+        if (attempt is null)
+        {
+            LogStale(failed.TaskId, failed.Attempt, failed.AgentId);
+            return;
+        }
+
+        var task = attempt.Task;
+        var now = time.GetUtcNow();
+        if (failed.TimedOut || task.Deadline is { } deadline && deadline <= now)
+        {
+            ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
+            {
+                r.AgentId = failed.AgentId;
+                r.FinishedAt = now;
+                r.Error = failed.Error;
+                r.Reason = failed.TimedOut ? "ran past its deadline or the task timeout" : "deadline passed";
+            }));
+            return;
+        }
+
+        if (task.Attempt < options.MaxRetries)
+        {
+            var delay = options.RetryBackoff * Math.Pow(2, task.Attempt - 1);
+            LogRetrying(task.TaskId, task.Attempt, failed.AgentId, failed.Error, delay.TotalMilliseconds);
+            ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.Failed, task.Attempt, now, r =>
+            {
+                r.AgentId = failed.AgentId;
+                r.Error = failed.Error;
+            }));
+            await retries.ScheduleAsync(task with { Attempt = task.Attempt + 1, AvoidAgentId = failed.AgentId }, delay, context.CancellationToken);
+            return;
+        }
+
+        var reason = $"failed {task.Attempt} attempt(s); last error: {failed.Error}";
+        LogDeadLettered(task.TaskId, reason);
+        ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.DeadLettered, task.Attempt, now, r =>
+        {
+            r.AgentId = failed.AgentId;
+            r.FinishedAt = now;
+            r.Error = failed.Error;
+            r.Reason = reason;
+        }));
+        await context.Publish(new TaskDeadLettered { TaskId = task.TaskId, Attempts = task.Attempt, Reason = reason, Timestamp = now },
+            context.CancellationToken);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Stale failure for task {TaskId} attempt {Attempt} from agent {AgentId}: not the current attempt, ignored")]
+    partial void LogStale(string taskId, int attempt, string agentId);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} failed on {AgentId} ({Error}); retrying in {DelayMs} ms")]
+    partial void LogRetrying(string taskId, int attempt, string agentId, string error, double delayMs);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} dead-lettered: {Reason}")]
+    partial void LogDeadLettered(string taskId, string reason);
+}

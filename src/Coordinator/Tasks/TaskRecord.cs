@@ -1,0 +1,29 @@
+namespace Coordinator.Tasks;
+
+/// <summary>One task in the ledger: what was asked, where it ran, how it ended.</summary>
+public class TaskRecord
+{
+    public string TaskId { get; set; } = "";
+    public string TaskType { get; set; } = "";
+    public TaskStatus Status { get; set; }
+    public string? AgentId { get; set; }
+    public int Attempts { get; set; }
+    public int Priority { get; set; }
+    public List<string> RequiredCapabilities { get; set; } = [];
+    public double CpuCores { get; set; }
+    public long MemoryMb { get; set; }
+    public long DiskMb { get; set; }
+    public string? Payload { get; set; }
+    public DateTimeOffset SubmittedAt { get; set; }
+    public DateTimeOffset? AssignedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public DateTimeOffset? Deadline { get; set; }
+    public string? Result { get; set; }
+    public string? Error { get; set; }
+    /// <summary>Why it was rejected or dead-lettered, or a note such as a stale result.</summary>
+    public string? Reason { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    internal object MemberwiseCopy() => MemberwiseClone();
+}

@@ -1,0 +1,61 @@
+using Coordinator.Resources;
+using Coordinator.Tasks.Placement;
+using MassTransit;
+
+namespace Coordinator.Tasks;
+
+public static class TaskRegistration
+{
+    /// <summary>Intake, placement, ledger, retries: everything between a submitted task and its result.</summary>
+    public static IServiceCollection AddTaskDistribution(this IServiceCollection services)
+    {
+        services.AddSingleton<ResourceManager>();
+        services.AddSingleton<TaskRules>();
+        services.AddSingleton<TaskIntake>();
+        services.AddSingleton<TaskLedger>();
+        services.AddHostedService<TaskLedgerWriter>();
+        services.AddSingleton<TaskQueries>();
+        services.AddSingleton<TaskRetryScheduler>();
+        services.AddSingleton<PlacementSignal>();
+        services.AddSingleton<TaskPlacement>();
+        services.AddSingleton<StrategySelector>();
+        services.AddPlacementStrategy<RoundRobinStrategy>();
+        services.AddPlacementStrategy<LeastConnectionsStrategy>();
+        services.AddPlacementStrategy<ResourceBasedStrategy>();
+        services.AddPlacementStrategy<CapabilityBasedStrategy>();
+        services.AddPlacementStrategy<WeightedStrategy>();
+        services.AddHttpClient();
+        services.AddSingleton<DispatchQueueDepth>();
+        return services;
+    }
+
+    /// <summary>Registers a placement strategy (built-in or your own plug-in), selectable by its Name.</summary>
+    public static IServiceCollection AddPlacementStrategy<TStrategy>(this IServiceCollection services)
+        where TStrategy : class, IPlacementStrategy =>
+        services.AddSingleton<IPlacementStrategy, TStrategy>();
+
+    public static IBusRegistrationConfigurator AddTaskConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<SubmitTaskConsumer, SubmitTaskConsumerDefinition>();
+        x.AddConsumer<DispatchTaskConsumer, DispatchTaskConsumerDefinition>();
+        x.AddConsumer<TaskStartedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<TaskCompletedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<TaskFailedConsumer>().ExcludeFromConfigureEndpoints();
+        return x;
+    }
+
+    /// <summary>
+    /// <c>coordinator.task-results</c>, bound to <c>coordinator.task-events</c>. That exchange also carries
+    /// the coordinator's own TaskRejected and TaskDeadLettered (for watchers): here they are discarded
+    /// rather than parked in a _skipped queue. Events leave only after a consumer finishes.
+    /// </summary>
+    public static void ConfigureTaskResultsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveEndpoint(Contracts.EntityNames.TaskResultsQueue, e =>
+        {
+            e.DiscardSkippedMessages();
+            e.UseInMemoryOutbox(context);
+            e.ConfigureConsumer<TaskStartedConsumer>(context);
+            e.ConfigureConsumer<TaskCompletedConsumer>(context);
+            e.ConfigureConsumer<TaskFailedConsumer>(context);
+        });
+}

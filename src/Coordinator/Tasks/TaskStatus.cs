@@ -1,0 +1,21 @@
+namespace Coordinator.Tasks;
+
+/// <summary>A task's status in the ledger. These exact names are the API's.</summary>
+public enum TaskStatus
+{
+    Pending,
+    Assigned,
+    Running,
+    Completed,
+    Failed,
+    TimedOut,
+    DeadLettered,
+    Rejected,
+}
+
+public static class TaskStatuses
+{
+    /// <summary>Statuses a task never leaves.</summary>
+    public static bool IsTerminal(this TaskStatus status) =>
+        status is TaskStatus.Completed or TaskStatus.TimedOut or TaskStatus.DeadLettered or TaskStatus.Rejected;
+}
