@@ -14,6 +14,15 @@ public sealed class AgentRegistry
 
     public AgentView? Find(string agentId) => _agents.GetValueOrDefault(agentId);
 
-    public void Replace(IEnumerable<AgentView> agents) =>
-        Volatile.Write(ref _agents, agents.ToFrozenDictionary(a => a.AgentId, StringComparer.Ordinal));
+    /// <summary>Swaps in a fresh view; true when what placement depends on (who is placeable, with what) changed.</summary>
+    public bool Replace(IEnumerable<AgentView> agents)
+    {
+        var next = agents.ToFrozenDictionary(a => a.AgentId, StringComparer.Ordinal);
+        var previous = Interlocked.Exchange(ref _agents, next);
+        return !PlacementSignature(previous).SetEquals(PlacementSignature(next));
+    }
+
+    static HashSet<string> PlacementSignature(FrozenDictionary<string, AgentView> agents) =>
+        agents.Values.Select(a => $"{a.AgentId}|{a.State}|{a.InstanceId}|{a.MaxConcurrentTasks}|{a.Resources}|{string.Join(',', a.Capabilities)}")
+            .ToHashSet(StringComparer.Ordinal);
 }

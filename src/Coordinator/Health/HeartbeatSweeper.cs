@@ -1,6 +1,7 @@
 using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Persistence;
+using Coordinator.Tasks.Placement;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,7 @@ public sealed partial class HeartbeatSweeper(
     IDbContextFactory<CoordinatorDbContext> dbFactory,
     IBus publisher,
     AgentRegistry registry,
+    TaskPlacement placement,
     CoordinatorOptions options,
     TimeProvider time,
     ILogger<HeartbeatSweeper> logger)
@@ -28,7 +30,8 @@ public sealed partial class HeartbeatSweeper(
         await using (var db = dbFactory.CreateDbContext())
             agents = await db.Agents.AsNoTracking().ToListAsync(cancellationToken);
 
-        registry.Replace(agents.Select(AgentView.From));
+        if (registry.Replace(agents.Select(AgentView.From)))
+            placement.Pulse(); // an agent came, went or changed: waiting tasks may fit now
 
         var now = time.GetUtcNow();
         var verdicts = 0;

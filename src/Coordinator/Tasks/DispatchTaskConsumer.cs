@@ -1,3 +1,4 @@
+using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Tasks.Placement;
 using MassTransit;
@@ -5,14 +6,14 @@ using MassTransit;
 namespace Coordinator.Tasks;
 
 /// <summary>
-/// Places one waiting task: picks an agent (capability filter, free slots and resources, then the
-/// strategy) and sends the assignment to its queue. When no agent can take it, the message stays
-/// unacknowledged here, waiting for a capacity signal (no polling); the rest of the backlog stays in
-/// the priority queue. A task whose deadline passes while it waits ends TimedOut.
+/// Places one task: picks an agent (capability filter, free slots and resources, then the strategy)
+/// and sends the assignment to its queue. When no agent can take it, the message stays
+/// unacknowledged here among the waiting tasks, placed in priority order as capacity appears (no
+/// polling); the rest of the backlog stays in the priority queue. A task whose deadline passes while
+/// it waits ends TimedOut.
 /// </summary>
 public sealed partial class DispatchTaskConsumer(
     TaskPlacement placement,
-    PlacementSignal signal,
     TaskLedger ledger,
     CoordinatorOptions options,
     TimeProvider time,
@@ -21,41 +22,38 @@ public sealed partial class DispatchTaskConsumer(
     public async Task Consume(ConsumeContext<DispatchTask> context)
     {
         var task = context.Message;
-        var waitingSince = time.GetUtcNow();
-        while (true)
+        var waiter = placement.Enqueue(task);
+        if (!waiter.Agent.IsCompleted)
+            LogWaiting(task.TaskId, task.TaskType, task.Priority);
+
+        var timeout = task.Deadline is { } deadline ? Max(deadline - time.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        AgentView agent;
+        try
         {
-            var now = time.GetUtcNow();
-            if (task.Deadline is { } deadline && deadline <= now)
-            {
-                LogExpired(task.TaskId, task.Attempt);
-                ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
-                {
-                    r.FinishedAt = now;
-                    r.Reason = "deadline passed while waiting for an agent";
-                }));
-                return;
-            }
-
-            var pulse = signal.NextPulse;
-            if (placement.TryPlace(task) is { } agent)
-            {
-                await AssignAsync(context, task, agent.AgentId, now);
-                return;
-            }
-
-            if (now == waitingSince)
-                LogWaiting(task.TaskId, task.TaskType);
-            var timeout = task.Deadline is { } d ? d - now : Timeout.InfiniteTimeSpan;
-            try
-            {
-                await pulse.WaitAsync(timeout, time, context.CancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // The deadline passed: the loop records it.
-            }
+            agent = await waiter.Agent.WaitAsync(timeout, time, context.CancellationToken);
         }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && placement.Withdraw(waiter))
+        {
+            if (ex is OperationCanceledException)
+                throw; // stopping: the message goes back to the queue
+            var now = time.GetUtcNow();
+            LogExpired(task.TaskId, task.Attempt);
+            ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
+            {
+                r.FinishedAt = now;
+                r.Reason = "deadline passed while waiting for an agent";
+            }));
+            return;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Placed just as the wait ended: the reservation stands, so assign it.
+            agent = await waiter.Agent;
+        }
+        await AssignAsync(context, task, agent.AgentId, time.GetUtcNow());
     }
+
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     async Task AssignAsync(ConsumeContext<DispatchTask> context, DispatchTask task, string agentId, DateTimeOffset now)
     {
@@ -93,8 +91,8 @@ public sealed partial class DispatchTaskConsumer(
     [LoggerMessage(LogLevel.Debug, "Task {TaskId} attempt {Attempt} assigned to agent {AgentId}")]
     partial void LogAssigned(string taskId, int attempt, string agentId);
 
-    [LoggerMessage(LogLevel.Information, "Task {TaskId} ({TaskType}) waits: no agent can take it now")]
-    partial void LogWaiting(string taskId, string taskType);
+    [LoggerMessage(LogLevel.Debug, "Task {TaskId} ({TaskType}, priority {Priority}) waits: no agent can take it now")]
+    partial void LogWaiting(string taskId, string taskType, int priority);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} timed out waiting for an agent")]
     partial void LogExpired(string taskId, int attempt);

@@ -16,7 +16,6 @@ public static class TaskRegistration
         services.AddHostedService<TaskLedgerWriter>();
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<TaskRetryScheduler>();
-        services.AddSingleton<PlacementSignal>();
         services.AddSingleton<TaskPlacement>();
         services.AddSingleton<StrategySelector>();
         services.AddPlacementStrategy<RoundRobinStrategy>();

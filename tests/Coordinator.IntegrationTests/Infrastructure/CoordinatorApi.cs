@@ -29,6 +29,47 @@ public sealed class CoordinatorApi(Uri baseAddress) : IDisposable
 
     public async Task<string?> StateOfAsync(string agentId) => (await AgentAsync(agentId))?.State;
 
+    /// <summary>POST /api/tasks; returns the status code and the body.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PostTaskAsync(object task)
+    {
+        using var response = await _http.PostAsJsonAsync("/api/tasks", task, Json);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    /// <summary>Submits a task that must be accepted; returns its id.</summary>
+    public async Task<string> SubmitAsync(object task)
+    {
+        var (status, body) = await PostTaskAsync(task);
+        if (status != HttpStatusCode.Accepted)
+            throw new InvalidOperationException($"task not accepted: {(int)status} {body}");
+        return body.GetProperty("taskId").GetString()!;
+    }
+
+    public async Task<TaskDto?> TaskAsync(string taskId)
+    {
+        var response = await _http.GetAsync($"/api/tasks/{Uri.EscapeDataString(taskId)}");
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<TaskDto>(Json);
+    }
+
+    public async Task<IReadOnlyList<TaskDto>> TasksAsync(string? status = null, int pageSize = 1000)
+    {
+        var all = new List<TaskDto>();
+        for (var page = 1; page <= 100; page++)
+        {
+            var url = $"/api/tasks?pageSize={pageSize}&page={page}" + (status is null ? "" : $"&status={status}");
+            var result = await _http.GetFromJsonAsync<TaskPageDto>(url, Json);
+            all.AddRange(result!.Items);
+            if (all.Count >= result.Total || result.Items.Count == 0)
+                break;
+        }
+        return all;
+    }
+
+    public async Task<JsonElement> MetricsAsync() => await _http.GetFromJsonAsync<JsonElement>("/api/metrics", Json);
+
     public void Dispose() => _http.Dispose();
 }
 
@@ -51,6 +92,27 @@ public sealed record AgentDto
 
     public override string ToString() => $"{AgentId}:{State}({StateReason})";
 }
+
+public sealed record TaskDto
+{
+    public string TaskId { get; init; } = "";
+    public string TaskType { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? AgentId { get; init; }
+    public int Attempts { get; init; }
+    public int Priority { get; init; }
+    public DateTimeOffset SubmittedAt { get; init; }
+    public DateTimeOffset? AssignedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+    public JsonElement? Result { get; init; }
+    public string? Error { get; init; }
+    public string? Reason { get; init; }
+
+    public override string ToString() => $"{TaskId}:{Status}@{AgentId}#{Attempts}({Reason ?? Error})";
+}
+
+public sealed record TaskPageDto(List<TaskDto> Items, int Page, int PageSize, int Total);
 
 public sealed record AgentHealthDto
 {

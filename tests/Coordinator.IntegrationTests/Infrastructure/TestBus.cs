@@ -26,6 +26,9 @@ public sealed class TestBus : IAsyncDisposable
         await endpoint.Send(message);
     }
 
+    /// <summary>Publishes as any .NET client would (a submitted task goes to coordinator.tasks).</summary>
+    public Task PublishAsync<T>(T message) where T : class => _bus.Publish(message);
+
     public async Task<Response<AgentRegistered, AgentRegistrationRejected>> RegisterAsync(RegisterAgent registration)
     {
         var client = _bus.CreateRequestClient<RegisterAgent>(new Uri($"exchange:{EntityNames.AgentControl}"), RequestTimeout.After(s: 30));

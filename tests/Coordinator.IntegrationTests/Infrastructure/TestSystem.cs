@@ -112,6 +112,19 @@ public sealed class TestSystem : IAsyncDisposable
         Eventually.Until(async () => await Api.AgentAsync(agentId), a => a?.State == state, timeout ?? TimeSpan.FromSeconds(30),
             $"agent {agentId} to be {state}", Diagnostics)!;
 
+    public Task<TaskDto> WaitForTaskAsync(string taskId, params string[] statuses) =>
+        Eventually.Until(async () => await Api.TaskAsync(taskId), t => t is not null && statuses.Contains(t.Status), TimeSpan.FromSeconds(60),
+            $"task {taskId} to be {string.Join(" or ", statuses)}", Diagnostics)!;
+
+    /// <summary>Starts agents and waits until every one is Active.</summary>
+    public async Task<IReadOnlyList<AgentProcess>> StartActiveAgentsAsync(params (string Id, string[] Arguments)[] agents)
+    {
+        var started = agents.Select(a => StartAgent(a.Id, a.Arguments)).ToList();
+        foreach (var agent in agents)
+            await WaitForStateAsync(agent.Id, "Active", TimeSpan.FromSeconds(60));
+        return started;
+    }
+
     public string Diagnostics()
     {
         lock (_processes)

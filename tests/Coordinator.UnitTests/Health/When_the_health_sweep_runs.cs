@@ -2,6 +2,7 @@ using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Health;
 using Coordinator.Persistence;
+using Coordinator.Tasks;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -24,8 +25,10 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
             .AddLogging()
             .AddSingleton<TimeProvider>(_time)
             .AddSingleton(new CoordinatorOptions())
+            .AddSingleton(new Coordinator.Resources.ResourceLimitsOptions())
             .AddSingleton<AgentRegistry>()
-            .AddSingleton<HeartbeatSweeper>();
+            .AddSingleton<HeartbeatSweeper>()
+            .AddTaskDistribution();
         services.AddDbContextFactory<SqliteCoordinatorDbContext>(db => db.UseSqlite($"Data Source={_dbPath}"));
         services.AddSingleton<IDbContextFactory<CoordinatorDbContext>, CoordinatorDbContextFactory<SqliteCoordinatorDbContext>>();
         services.AddMassTransitTestHarness();

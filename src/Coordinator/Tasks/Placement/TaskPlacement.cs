@@ -7,18 +7,21 @@ namespace Coordinator.Tasks.Placement;
 
 /// <summary>
 /// Placement state, all in memory: which tasks are in flight on which agent (with their attempt),
-/// each agent's load and record. Select-and-reserve is atomic, so concurrent dispatchers never
-/// overfill an agent: an agent holds at most its concurrency plus <c>Coordinator:AgentQueueBuffer</c>.
+/// each agent's load and record, and the tasks waiting for an agent. Select-and-reserve is atomic, so
+/// concurrent dispatchers never overfill an agent: an agent holds at most its concurrency plus
+/// <c>Coordinator:AgentQueueBuffer</c>. Waiting tasks are placed in priority order (then arrival)
+/// whenever capacity may have appeared; nothing polls.
 /// </summary>
 public sealed class TaskPlacement(
     AgentRegistry registry,
     ResourceManager resources,
     StrategySelector strategies,
-    PlacementSignal signal,
     CoordinatorOptions options,
     TimeProvider time)
 {
     readonly Lock _gate = new();
+    readonly SortedSet<Waiter> _waiting = new(Waiter.PriorityOrder);
+    long _arrivals;
     readonly ConcurrentDictionary<string, InFlightTask> _inFlight = new(StringComparer.Ordinal);
     readonly Dictionary<string, int> _loadByAgent = new(StringComparer.Ordinal);
     readonly Dictionary<string, AgentPerformance> _performance = new(StringComparer.Ordinal);
@@ -39,34 +42,93 @@ public sealed class TaskPlacement(
         return agent.State == AgentStates.Degraded ? Math.Max(1, slots / 2) : slots;
     }
 
-    /// <summary>Chooses and reserves an agent for the task, or returns null when none can take it now.</summary>
-    public AgentView? TryPlace(DispatchTask task)
+    /// <summary>A task waiting for an agent; completes with the agent it was placed on.</summary>
+    public sealed class Waiter(DispatchTask task, long arrival)
+    {
+        public static readonly IComparer<Waiter> PriorityOrder = Comparer<Waiter>.Create((a, b) =>
+            a.Task.Priority != b.Task.Priority ? b.Task.Priority.CompareTo(a.Task.Priority) : a.Arrival.CompareTo(b.Arrival));
+
+        public DispatchTask Task { get; } = task;
+        public long Arrival { get; } = arrival;
+        internal TaskCompletionSource<AgentView> Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task<AgentView> Agent => Placed.Task;
+    }
+
+    public int WaitingCount
+    {
+        get { lock (_gate) return _waiting.Count; }
+    }
+
+    public IReadOnlyList<DispatchTask> Waiting
+    {
+        get { lock (_gate) return _waiting.Select(w => w.Task).ToList(); }
+    }
+
+    /// <summary>Queues the task for placement and tries at once; await <see cref="Waiter.Agent"/> for the agent.</summary>
+    public Waiter Enqueue(DispatchTask task)
     {
         lock (_gate)
         {
-            var candidates = new List<AgentCandidate>();
-            foreach (var agent in registry.All)
-            {
-                if (agent.State is not (AgentStates.Active or AgentStates.Degraded) || !IsCapable(agent, task))
-                    continue;
-                var load = _loadByAgent.GetValueOrDefault(agent.AgentId);
-                var slots = SlotsOf(agent);
-                if (load >= slots || !resources.CanPlace(agent, task.Resources))
-                    continue;
-                candidates.Add(new AgentCandidate(agent, load, slots, resources.AllocatedOn(agent.AgentId),
-                    _performance.GetValueOrDefault(agent.AgentId) ?? AgentPerformance.None));
-            }
-            if (candidates.Count == 0)
-                return null;
-            if (task.AvoidAgentId is { } avoid && candidates.Count > 1)
-                candidates.RemoveAll(c => c.AgentId == avoid);
-
-            var chosen = strategies.For(task.TaskType).Select(task, candidates);
-            _loadByAgent[chosen.AgentId] = chosen.InFlight + 1;
-            resources.Allocate(task.TaskId, chosen.AgentId, task.Resources);
-            _inFlight[task.TaskId] = new InFlightTask(task, chosen.AgentId, time.GetUtcNow());
-            return chosen.Agent;
+            var waiter = new Waiter(task, ++_arrivals);
+            _waiting.Add(waiter);
+            PlaceWaitingLocked();
+            return waiter;
         }
+    }
+
+    /// <summary>Takes a waiting task back (its deadline passed, or the consumer stops). False when it was placed meanwhile.</summary>
+    public bool Withdraw(Waiter waiter)
+    {
+        lock (_gate)
+            return _waiting.Remove(waiter);
+    }
+
+    /// <summary>Capacity may have appeared (an agent came, recovered or freed a slot): place what waits, in priority order.</summary>
+    public void Pulse()
+    {
+        lock (_gate)
+            PlaceWaitingLocked();
+    }
+
+    void PlaceWaitingLocked()
+    {
+        List<Waiter>? placed = null;
+        foreach (var waiter in _waiting)
+        {
+            if (TryPlaceLocked(waiter.Task) is not { } agent)
+                continue;
+            (placed ??= []).Add(waiter);
+            waiter.Placed.TrySetResult(agent);
+        }
+        if (placed is not null)
+            _waiting.ExceptWith(placed);
+    }
+
+    /// <summary>Chooses and reserves an agent for the task, or returns null when none can take it now.</summary>
+    AgentView? TryPlaceLocked(DispatchTask task)
+    {
+        var candidates = new List<AgentCandidate>();
+        foreach (var agent in registry.All)
+        {
+            if (agent.State is not (AgentStates.Active or AgentStates.Degraded) || !IsCapable(agent, task))
+                continue;
+            var load = _loadByAgent.GetValueOrDefault(agent.AgentId);
+            var slots = SlotsOf(agent);
+            if (load >= slots || !resources.CanPlace(agent, task.Resources))
+                continue;
+            candidates.Add(new AgentCandidate(agent, load, slots, resources.AllocatedOn(agent.AgentId),
+                _performance.GetValueOrDefault(agent.AgentId) ?? AgentPerformance.None));
+        }
+        if (candidates.Count == 0)
+            return null;
+        if (task.AvoidAgentId is { } avoid && candidates.Count > 1)
+            candidates.RemoveAll(c => c.AgentId == avoid);
+
+        var chosen = strategies.For(task.TaskType).Select(task, candidates);
+        _loadByAgent[chosen.AgentId] = chosen.InFlight + 1;
+        resources.Allocate(task.TaskId, chosen.AgentId, task.Resources);
+        _inFlight[task.TaskId] = new InFlightTask(task, chosen.AgentId, time.GetUtcNow());
+        return chosen.Agent;
     }
 
     /// <summary>Whether this attempt is the task's current one (results of any other attempt are stale).</summary>
@@ -85,15 +147,20 @@ public sealed class TaskPlacement(
                 return null;
             _inFlight.TryRemove(taskId, out _);
             Release(finished);
-            var before = _performance.GetValueOrDefault(finished.AgentId) ?? AgentPerformance.None;
-            var count = before.Completed + before.Failed;
-            _performance[finished.AgentId] = new AgentPerformance(
-                before.Completed + (succeeded ? 1 : 0),
-                before.Failed + (succeeded ? 0 : 1),
-                (before.MeanDurationMs * count + durationMs) / (count + 1));
+            RecordOutcome(finished.AgentId, succeeded, durationMs);
+            PlaceWaitingLocked();
         }
-        signal.Pulse();
         return finished;
+    }
+
+    void RecordOutcome(string agentId, bool succeeded, double durationMs)
+    {
+        var before = _performance.GetValueOrDefault(agentId) ?? AgentPerformance.None;
+        var count = before.Completed + before.Failed;
+        _performance[agentId] = new AgentPerformance(
+            before.Completed + (succeeded ? 1 : 0),
+            before.Failed + (succeeded ? 0 : 1),
+            (before.MeanDurationMs * count + durationMs) / (count + 1));
     }
 
     /// <summary>Gives back a reservation whose assignment could not be sent.</summary>
@@ -103,8 +170,8 @@ public sealed class TaskPlacement(
         {
             if (_inFlight.TryGetValue(taskId, out var task) && task.Attempt == attempt && _inFlight.TryRemove(taskId, out _))
                 Release(task);
+            PlaceWaitingLocked();
         }
-        signal.Pulse();
     }
 
     void Release(InFlightTask task)
