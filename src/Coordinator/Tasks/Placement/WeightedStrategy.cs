@@ -3,8 +3,9 @@ using Coordinator.Contracts;
 namespace Coordinator.Tasks.Placement;
 
 /// <summary>
-/// Weighted by measured performance: weight = success rate / mean duration (agents without a record
-/// get the fleet's mean), shared out smoothly: the agent with the highest weight per task in flight.
+/// Weighted by measured performance: weight = success rate / mean duration, shared out smoothly (the
+/// agent with the highest weight per task in flight). An agent without a record is trusted: full
+/// success rate at the fleet's mean duration.
 /// </summary>
 public sealed class WeightedStrategy : IPlacementStrategy
 {
@@ -13,9 +14,9 @@ public sealed class WeightedStrategy : IPlacementStrategy
     public AgentCandidate Select(DispatchTask task, IReadOnlyList<AgentCandidate> eligible)
     {
         var known = eligible.Where(c => c.Performance.Completed + c.Performance.Failed > 0).ToList();
-        var fleetWeight = known.Count > 0 ? known.Average(Weight) : 1.0;
+        var fleetMeanSeconds = known.Count > 0 ? Math.Max(known.Average(c => c.Performance.MeanDurationMs), 1.0) / 1000.0 : 1.0;
         return eligible
-            .OrderByDescending(c => (c.Performance.Completed + c.Performance.Failed > 0 ? Weight(c) : fleetWeight) / (c.InFlight + 1))
+            .OrderByDescending(c => (c.Performance.Completed + c.Performance.Failed > 0 ? Weight(c) : 1.0 / fleetMeanSeconds) / (c.InFlight + 1))
             .ThenBy(c => c.AgentId, StringComparer.Ordinal)
             .First();
     }
