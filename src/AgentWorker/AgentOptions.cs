@@ -50,6 +50,13 @@ public sealed partial class AgentOptions : IValidatableObject
     /// <summary>Scratch space for handlers; its size is the disk usage reported in heartbeats.</summary>
     public string? WorkDirectory { get; set; }
 
+    /// <summary>
+    /// Benchmark baseline mode: when set, the worker consumes <c>SubmitTask</c> from this queue, shared by
+    /// every worker (plain competing consumers), instead of its own <c>agent-{AgentId}</c> queue, and does not
+    /// register with the coordinator. Unset (the default) in normal operation.
+    /// </summary>
+    public string? BaselineQueue { get; set; }
+
     public IReadOnlyList<string> CapabilityList =>
         Capabilities.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 

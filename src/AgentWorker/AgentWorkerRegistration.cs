@@ -1,3 +1,4 @@
+using AgentWorker.Baseline;
 using AgentWorker.Handlers;
 using AgentWorker.Lifecycle;
 using AgentWorker.Tasks;
@@ -40,11 +41,23 @@ public static class AgentWorkerRegistration
         services.AddMassTransit(x =>
         {
             x.AddConsumer<AssignTaskConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddConsumer<BaselineTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.UsingRabbitMq((context, cfg) =>
             {
                 var agent = context.GetRequiredService<AgentInstance>();
                 var options = context.GetRequiredService<AgentOptions>();
                 cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), EntityNames.AgentQueue(agent.AgentId));
+                if (!string.IsNullOrWhiteSpace(options.BaselineQueue))
+                {
+                    // Benchmark baseline: one queue shared by every worker, bound to coordinator.tasks; same limits.
+                    cfg.ReceiveEndpoint(options.BaselineQueue, e =>
+                    {
+                        e.PrefetchCount = options.MaxConcurrentTasks + options.QueueBuffer;
+                        e.ConcurrentMessageLimit = options.MaxConcurrentTasks;
+                        e.ConfigureConsumer<BaselineTaskConsumer>(context);
+                    });
+                    return;
+                }
                 // The agent's own queue: at most its concurrency running, plus a small prefetched buffer.
                 cfg.ReceiveEndpoint(EntityNames.AgentQueue(agent.AgentId), e =>
                 {
@@ -57,8 +70,11 @@ public static class AgentWorkerRegistration
         });
 
         // After the bus, so it stops before the bus does: drain and unregister still have a connection.
+        // Baseline mode (benchmark only) runs without the coordinator: no registration, no heartbeats.
         services.AddSingleton<AgentLifecycleService>();
-        services.AddHostedService(sp => sp.GetRequiredService<AgentLifecycleService>());
+        services.AddSingleton<IHostedService>(sp => string.IsNullOrWhiteSpace(sp.GetRequiredService<AgentOptions>().BaselineQueue)
+            ? sp.GetRequiredService<AgentLifecycleService>()
+            : ActivatorUtilities.CreateInstance<BaselineModeService>(sp));
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(2));
         return services;
     }

@@ -21,6 +21,7 @@ public static class AgentRegistration
         services.AddScoped<RejectRegistrationActivity>();
         services.AddScoped<RejectHeartbeatActivity>();
         services.AddSingleton<AgentRegistry>();
+        services.AddSingleton<AgentRegistryLoader>();
         services.AddScoped<IAgentCoordinator, AgentCoordinator>();
         return services;
     }

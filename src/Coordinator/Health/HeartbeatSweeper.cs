@@ -1,9 +1,6 @@
 using Coordinator.Agents;
 using Coordinator.Contracts;
-using Coordinator.Persistence;
-using Coordinator.Tasks.Placement;
 using MassTransit;
-using Microsoft.EntityFrameworkCore;
 
 namespace Coordinator.Health;
 
@@ -14,10 +11,8 @@ namespace Coordinator.Health;
 /// unhealthy; at FailureThreshold, failed. Also refreshes the in-memory registry.
 /// </summary>
 public sealed partial class HeartbeatSweeper(
-    IDbContextFactory<CoordinatorDbContext> dbFactory,
+    AgentRegistryLoader loader,
     IBus publisher,
-    AgentRegistry registry,
-    TaskPlacement placement,
     CoordinatorOptions options,
     TimeProvider time,
     ILogger<HeartbeatSweeper> logger)
@@ -26,12 +21,7 @@ public sealed partial class HeartbeatSweeper(
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        List<AgentState> agents;
-        await using (var db = dbFactory.CreateDbContext())
-            agents = await db.Agents.AsNoTracking().ToListAsync(cancellationToken);
-
-        if (registry.Replace(agents.Select(AgentView.From)))
-            placement.Pulse(); // an agent came, went or changed: waiting tasks may fit now
+        var agents = await loader.RefreshAsync(cancellationToken);
 
         var now = time.GetUtcNow();
         var verdicts = 0;

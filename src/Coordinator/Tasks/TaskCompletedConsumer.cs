@@ -19,6 +19,7 @@ public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskL
         ledger.Record(new TaskUpdate(completed.TaskId, TaskStatus.Completed, completed.Attempt, at, r =>
         {
             r.AgentId = completed.AgentId;
+            r.StartedAt ??= at - TimeSpan.FromMilliseconds(completed.DurationMs); // its TaskStarted may be processed later
             r.FinishedAt = at;
             r.Result = completed.Result?.GetRawText();
             r.Error = null;

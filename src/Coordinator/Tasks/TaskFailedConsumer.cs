@@ -25,11 +25,13 @@ public sealed partial class TaskFailedConsumer(
 
         var task = attempt.Task;
         var now = time.GetUtcNow();
+        var startedAt = failed.Timestamp.ToUniversalTime() - TimeSpan.FromMilliseconds(failed.DurationMs);
         if (failed.TimedOut || task.Deadline is { } deadline && deadline <= now)
         {
             ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
             {
                 r.AgentId = failed.AgentId;
+                r.StartedAt ??= startedAt;
                 r.FinishedAt = now;
                 r.Error = failed.Error;
                 r.Reason = failed.TimedOut ? "ran past its deadline or the task timeout" : "deadline passed";
@@ -55,6 +57,7 @@ public sealed partial class TaskFailedConsumer(
         ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.DeadLettered, task.Attempt, now, r =>
         {
             r.AgentId = failed.AgentId;
+            r.StartedAt ??= startedAt;
             r.FinishedAt = now;
             r.Error = failed.Error;
             r.Reason = reason;

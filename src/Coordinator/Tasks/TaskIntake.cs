@@ -1,3 +1,4 @@
+using Coordinator.Agents;
 using Coordinator.Contracts;
 using MassTransit;
 
@@ -8,7 +9,13 @@ namespace Coordinator.Tasks;
 /// recorded as Rejected with its reason and announced with TaskRejected; an accepted one is recorded
 /// Pending and sent to the dispatch queue with its priority as the AMQP priority.
 /// </summary>
-public sealed partial class TaskIntake(TaskRules rules, TaskLedger ledger, TimeProvider time, ILogger<TaskIntake> logger)
+public sealed partial class TaskIntake(
+    TaskRules rules,
+    AgentRegistry registry,
+    AgentRegistryLoader agents,
+    TaskLedger ledger,
+    TimeProvider time,
+    ILogger<TaskIntake> logger)
 {
     static readonly Uri DispatchAddress = new($"exchange:{EntityNames.DispatchQueue}");
 
@@ -21,7 +28,13 @@ public sealed partial class TaskIntake(TaskRules rules, TaskLedger ledger, TimeP
         var now = time.GetUtcNow();
         var reason = rules.Validate(submission);
         var task = reason is null ? TaskRules.ToDispatch(submission, taskId, now) : null;
-        reason ??= rules.Unplaceable(task!);
+        if (reason is null && (registry.All.Count == 0 || rules.Unplaceable(task!) is not null))
+        {
+            // The registry may be a sweep behind: look again at the store before refusing (or before
+            // accepting blind because no agent is known yet).
+            await agents.RefreshAsync(cancellationToken);
+            reason = rules.Unplaceable(task!);
+        }
         if (reason is not null)
         {
             LogRejected(taskId, reason);

@@ -27,6 +27,7 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
             .AddSingleton(new CoordinatorOptions())
             .AddSingleton(new Coordinator.Resources.ResourceLimitsOptions())
             .AddSingleton<AgentRegistry>()
+            .AddSingleton<AgentRegistryLoader>()
             .AddSingleton<HeartbeatSweeper>()
             .AddTaskDistribution();
         services.AddDbContextFactory<SqliteCoordinatorDbContext>(db => db.UseSqlite($"Data Source={_dbPath}"));

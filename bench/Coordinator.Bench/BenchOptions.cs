@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Coordinator.Bench;
+
+/// <summary>The command line. Unset values (null) take the chosen scenario's defaults.</summary>
+public sealed record BenchOptions
+{
+    public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "all"];
+    static readonly string[] TaskTypes = ["echo", "sleep", "compute"];
+
+    public int? Tasks { get; init; }
+    public int Agents { get; init; } = 5;
+    public int Concurrency { get; init; } = 4;
+    public string TaskType { get; init; } = "echo";
+    public JsonElement? Payload { get; init; }
+    public double Rate { get; init; }
+    public string Strategy { get; init; } = "LeastConnections";
+    public string? Scenario { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
+    public int? Repeat { get; init; }
+    public int? Warmup { get; init; }
+
+    public const string Usage = """
+        Coordinator.Bench: drives tasks through the real coordinator and through a plain MassTransit
+        competing-consumers baseline on the local RabbitMQ, each on a virtual host of its own.
+        Build first: dotnet build -c Release Coordinator.sln
+
+          --tasks N          tasks per measured run (default 2000; scenarios choose their own unless given)
+          --agents N         agent processes (default 5)
+          --concurrency N    tasks per agent at once (default 4)
+          --type T           echo | sleep | compute (default echo)
+          --payload JSON     the task payload (defaults: echo {"hello":"bench"}, sleep {"ms":50}, compute {"iterations":1000})
+          --rate R           tasks/s to submit at; 0 = as fast as possible (default 0)
+          --strategy NAME    the coordinator's Coordinator__LoadBalancingStrategy (default LeastConnections)
+          --scenario NAME    throughput | latency | scaling | fairness | all (default: one custom run from the options above)
+          --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise)
+          --warmup N         unmeasured tasks run first on each system (default 2 x agents x concurrency, at least 50, at most 200)
+          --timeout S        longest one measured run may take, seconds (default 120)
+        """;
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+                throw new HelpRequestedException();
+            if (i + 1 >= args.Count)
+                throw new ArgumentException($"{name} needs a value");
+            var value = args[++i];
+            options = name switch
+            {
+                "--tasks" => options with { Tasks = Int(name, value, 1, 1_000_000) },
+                "--agents" => options with { Agents = Int(name, value, 1, 50) },
+                "--concurrency" => options with { Concurrency = Int(name, value, 1, 1024) },
+                "--type" => options with { TaskType = OneOf(name, value, TaskTypes) },
+                "--payload" => options with { Payload = Json(name, value) },
+                "--rate" => options with { Rate = Number(name, value, 0, 1_000_000) },
+                "--strategy" => options with { Strategy = NonEmpty(name, value) },
+                "--scenario" => options with { Scenario = OneOf(name, value, Scenarios) },
+                "--repeat" => options with { Repeat = Int(name, value, 1, 20) },
+                "--warmup" => options with { Warmup = Int(name, value, 0, 100_000) },
+                "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Int(name, value, 1, 3600)) },
+                _ => throw new ArgumentException($"unknown option {name}"),
+            };
+        }
+        return options;
+    }
+
+    /// <summary>The payload for a task type: the one given on the command line, else the type's default.</summary>
+    public JsonElement PayloadFor(string taskType) => Payload ?? JsonSerializer.SerializeToElement<object>(taskType switch
+    {
+        "sleep" => new { ms = 50 },
+        "compute" => new { iterations = 1000 },
+        _ => new { hello = "bench" },
+    });
+
+    static int Int(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} must be a whole number from {min} to {max}, was '{value}'");
+
+    static double Number(string name, string value, double min, double max) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} must be a number from {min} to {max}, was '{value}'");
+
+    static string OneOf(string name, string value, string[] allowed) =>
+        allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"{name} must be one of {string.Join(", ", allowed)}, was '{value}'");
+
+    static string NonEmpty(string name, string value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{name} must not be empty") : value.Trim();
+
+    static JsonElement Json(string name, string value)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(value);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new ArgumentException($"{name} is not valid JSON: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace Coordinator.Bench.Infrastructure;
+
+/// <summary>Polls a condition every 200 ms until it holds or a deadline passes (bounded by both).</summary>
+public static class Poll
+{
+    static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string> diagnostics,
+        CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var attempts = (int)(timeout / Interval) + 1;
+        string? lastError = null;
+        for (var i = 0; i < attempts && DateTime.UtcNow < deadline; i++)
+        {
+            try
+            {
+                if (await condition())
+                    return;
+                lastError = null;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                lastError = ex.Message;
+            }
+            await Task.Delay(Interval, cancellationToken);
+        }
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}" +
+                                   (lastError is null ? "" : $" (last error: {lastError})") + "\n" + diagnostics());
+    }
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using Coordinator.Bench.Reporting;
+using Coordinator.Bench.Runs;
+using Coordinator.Bench.Systems;
+
+namespace Coordinator.Bench.Scenarios;
+
+/// <summary>
+/// Runs the named scenarios of issue 3 (or one custom comparison). Each system is started once per
+/// scenario, warmed up with unmeasured tasks, then measured <c>repeat</c> times; medians are reported.
+/// </summary>
+public sealed class ScenarioRunner(BenchOptions options, TextWriter output, CancellationToken cancellationToken)
+{
+    readonly List<TargetCheck> _checks = [];
+
+    public IReadOnlyList<TargetCheck> Checks => _checks;
+
+    int Repeat => options.Repeat ?? (options.Scenario is null ? 1 : 3);
+
+    public async Task RunAsync()
+    {
+        switch (options.Scenario)
+        {
+            case null:
+                await CustomAsync();
+                break;
+            case "throughput":
+                await ThroughputAsync();
+                break;
+            case "latency":
+                await LatencyAsync(null);
+                break;
+            case "scaling":
+                await ScalingAsync();
+                break;
+            case "fairness":
+                await FairnessAsync();
+                break;
+            default:
+                var peak = await ThroughputAsync();
+                await LatencyAsync(peak);
+                await ScalingAsync();
+                await FairnessAsync();
+                break;
+        }
+        if (_checks.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("== Targets ==");
+            foreach (var check in _checks)
+                output.WriteLine(check);
+        }
+    }
+
+    Workload Work(string type, int defaultTasks, double rate = 0, JsonElement? payload = null) =>
+        new(options.Tasks ?? defaultTasks, type, payload ?? options.PayloadFor(type), rate, options.Timeout);
+
+    /// <summary>Any workload from the options: coordinated against baseline.</summary>
+    async Task CustomAsync()
+    {
+        var work = Work(options.TaskType, 2000, options.Rate);
+        Heading($"custom: {work.Describe()}; {options.Agents} agents × {options.Concurrency}; strategy {options.Strategy}");
+        var coordinated = await MeasureAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, options.Strategy), work, "coordinated");
+        var baseline = await MeasureAsync(() => new BaselineSystem(options.Agents, options.Concurrency), work, "baseline");
+        output.Write(ResultTable.Format([coordinated, baseline]));
+        output.WriteLine($"ratio coordinated/baseline throughput: {Ratio(coordinated.Throughput, baseline.Throughput)}");
+    }
+
+    /// <summary>(a) echo as fast as possible; returns the coordinated peak (median throughput).</summary>
+    async Task<double> ThroughputAsync()
+    {
+        var work = Work("echo", 2000);
+        Heading($"throughput: {work.Describe()}; {options.Agents} agents × {options.Concurrency}; strategy {options.Strategy}");
+        var coordinated = await MeasureAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, options.Strategy), work, "coordinated");
+        var baseline = await MeasureAsync(() => new BaselineSystem(options.Agents, options.Concurrency), work, "baseline");
+        output.Write(ResultTable.Format([coordinated, baseline]));
+        var ratio = coordinated.Throughput / baseline.Throughput;
+        output.WriteLine($"ratio coordinated/baseline throughput: {ResultTable.F(ratio, "0.00")}");
+        _checks.Add(new TargetCheck("throughput", "coordinated throughput >= 0.7 x baseline",
+            $"{ResultTable.F(ratio, "0.00")} x ({ResultTable.F(coordinated.Throughput, "0")} vs {ResultTable.F(baseline.Throughput, "0")} tasks/s)",
+            ratio >= 0.7 && !coordinated.TimedOut));
+        return coordinated.Throughput;
+    }
+
+    /// <summary>(b) assignment latency at half of the coordinated peak rate (measured by (a) or by a probe here).</summary>
+    async Task LatencyAsync(double? knownPeak)
+    {
+        Heading($"latency: echo at half of the coordinated peak rate; {options.Agents} agents × {options.Concurrency}; strategy {options.Strategy}");
+        await using var coordinatedSystem = await StartAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, options.Strategy));
+        double peak;
+        if (knownPeak is { } known && !double.IsNaN(known))
+        {
+            peak = known;
+            output.WriteLine($"  peak rate from the throughput scenario: {peak:0.0} tasks/s");
+            await WarmUpAsync(coordinatedSystem, Work("echo", 2000));
+        }
+        else
+        {
+            await WarmUpAsync(coordinatedSystem, Work("echo", 2000));
+            var probe = await coordinatedSystem.RunAsync(Work("echo", 2000), "peak probe", cancellationToken);
+            output.WriteLine(ResultTable.Line(probe));
+            peak = probe.Throughput;
+            output.WriteLine($"  peak rate from a probe run as fast as possible: {ResultTable.F(peak, "0.0")} tasks/s");
+        }
+        if (double.IsNaN(peak) || peak <= 0)
+            throw new InvalidOperationException("no peak rate could be measured");
+        var rate = Math.Round(peak / 2, 1);
+        // About ten seconds of submissions at that rate.
+        var work = Work("echo", (int)Math.Clamp(rate * 10, 300, 4000), rate);
+        output.WriteLine($"  measured runs: {work.Describe()}");
+        var coordinated = await RepeatAsync(coordinatedSystem, work, "coordinated");
+        var baseline = await MeasureAsync(() => new BaselineSystem(options.Agents, options.Concurrency), work, "baseline");
+        output.Write(ResultTable.Format([coordinated, baseline]));
+        _checks.Add(new TargetCheck("latency", $"coordinated assignment p99 <= 10 ms at half of peak ({rate:0.0} tasks/s)",
+            $"p99 {ResultTable.F(coordinated.Assignment.P99, "0.0")} ms (p50 {ResultTable.F(coordinated.Assignment.P50, "0.0")}, achieved {ResultTable.F(coordinated.Throughput, "0.0")} tasks/s)",
+            coordinated.Assignment.P99 <= 10 && !coordinated.TimedOut));
+    }
+
+    /// <summary>(c) sleep tasks, coordinated, one agent against the fleet.</summary>
+    async Task ScalingAsync()
+    {
+        var fleet = options.Agents > 1 ? options.Agents : 5;
+        var work = Work("sleep", 400, payload: options.Payload ?? JsonSerializer.SerializeToElement(new { ms = 100 }));
+        Heading($"scaling: {work.Describe()}; 1 agent vs {fleet} agents × {options.Concurrency}; coordinated, strategy {options.Strategy}");
+        var one = await MeasureAsync(() => new CoordinatedSystem(1, options.Concurrency, options.Strategy), work, "1 agent");
+        var many = await MeasureAsync(() => new CoordinatedSystem(fleet, options.Concurrency, options.Strategy), work, $"{fleet} agents");
+        output.Write(ResultTable.Format([one, many]));
+        var speedUp = many.Throughput / one.Throughput;
+        output.WriteLine($"speed-up {fleet} agents / 1 agent: {ResultTable.F(speedUp, "0.00")} x (ideal {fleet})");
+        var target = fleet == 5 ? 4.5 : 0.9 * fleet;
+        _checks.Add(new TargetCheck("scaling", $"{fleet} agents >= {target:0.0} x one agent on sleep tasks",
+            $"{ResultTable.F(speedUp, "0.00")} x ({ResultTable.F(many.Throughput, "0.0")} vs {ResultTable.F(one.Throughput, "0.0")} tasks/s)",
+            speedUp >= target && !one.TimedOut && !many.TimedOut));
+    }
+
+    /// <summary>(d) homogeneous agents under LeastConnections, sleep tasks: Jain over completed counts.</summary>
+    async Task FairnessAsync()
+    {
+        const string strategy = "LeastConnections";
+        var work = Work("sleep", 1000, payload: options.Payload ?? JsonSerializer.SerializeToElement(new { ms = 50 }));
+        Heading($"fairness: {work.Describe()}; {options.Agents} homogeneous agents × {options.Concurrency}; strategy {strategy}");
+        var coordinated = await MeasureAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, strategy), work, "coordinated");
+        var baseline = await MeasureAsync(() => new BaselineSystem(options.Agents, options.Concurrency), work, "baseline");
+        output.Write(ResultTable.Format([coordinated, baseline]));
+        _checks.Add(new TargetCheck("fairness", "Jain >= 0.98 for homogeneous agents under LeastConnections",
+            $"{ResultTable.F(coordinated.Jain, "0.0000")} (baseline {ResultTable.F(baseline.Jain, "0.0000")})",
+            coordinated.Jain >= 0.98 && !coordinated.TimedOut));
+    }
+
+    /// <summary>Starts a system, warms it up, measures it <see cref="Repeat"/> times, stops it; returns the medians.</summary>
+    async Task<RunResult> MeasureAsync(Func<BenchSystem> create, Workload work, string label)
+    {
+        await using var system = await StartAsync(create);
+        await WarmUpAsync(system, work);
+        return await RepeatAsync(system, work, label);
+    }
+
+    async Task<RunResult> RepeatAsync(BenchSystem system, Workload work, string label)
+    {
+        var runs = new List<RunResult>();
+        for (var i = 1; i <= Repeat; i++)
+        {
+            var run = await system.RunAsync(work, label, cancellationToken);
+            output.WriteLine(ResultTable.Line(run with { Label = $"{label} #{i}" }));
+            runs.Add(run);
+        }
+        return RunResult.Median(runs);
+    }
+
+    async Task<BenchSystem> StartAsync(Func<BenchSystem> create)
+    {
+        var system = create();
+        var started = DateTime.UtcNow;
+        try
+        {
+            output.WriteLine($"  starting {system.Kind} system: {system.AgentCount} agent(s) on virtual host {system.VirtualHost}");
+            await system.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+        output.WriteLine($"  ready in {(DateTime.UtcNow - started).TotalSeconds:0.0} s");
+        return system;
+    }
+
+    async Task WarmUpAsync(BenchSystem system, Workload work)
+    {
+        var count = options.Warmup ?? Math.Clamp(2 * system.AgentCount * system.Concurrency, 50, 200);
+        if (count == 0)
+            return;
+        var warmUp = await system.RunAsync(work with { Tasks = count, Rate = 0 }, "warm-up", cancellationToken);
+        output.WriteLine(ResultTable.Line(warmUp));
+    }
+
+    void Heading(string text)
+    {
+        output.WriteLine();
+        output.WriteLine($"== {text} ==");
+    }
+
+    static string Ratio(double a, double b) => ResultTable.F(a / b, "0.00");
+}

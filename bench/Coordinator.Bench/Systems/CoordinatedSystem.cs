@@ -1,0 +1,58 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Coordinator.Bench.Infrastructure;
+using Coordinator.Contracts;
+
+namespace Coordinator.Bench.Systems;
+
+/// <summary>
+/// The product: a coordinator process (SQLite in the scratch directory, HTTP on a free loopback port,
+/// the given placement strategy) and agents that register with it and consume their own queues.
+/// </summary>
+public sealed class CoordinatedSystem(int agents, int concurrency, string strategy) : BenchSystem("coord", agents, concurrency)
+{
+    readonly HttpClient _api = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public string Strategy { get; } = strategy;
+
+    protected override async Task StartProcessesAsync(CancellationToken cancellationToken)
+    {
+        var port = FreePort.Next();
+        _api.BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        var environment = BrokerEnvironment();
+        environment["Coordinator__HttpUrl"] = $"http://127.0.0.1:{port}";
+        environment["Coordinator__LoadBalancingStrategy"] = Strategy;
+        environment["Database__Provider"] = "Sqlite";
+        environment["Database__ConnectionString"] = $"Data Source={Path.Combine(WorkDirectory, "coordinator.db")}";
+        Start("coordinator", RepositoryPaths.CoordinatorDll, [], environment);
+
+        await Poll.UntilAsync(async () =>
+            {
+                EnsureAlive();
+                using var response = await _api.GetAsync("/health/ready", cancellationToken);
+                return response.IsSuccessStatusCode
+                       && await Broker.ConsumersAsync(VirtualHost, EntityNames.IntakeQueue) > 0
+                       && await Broker.ConsumersAsync(VirtualHost, EntityNames.DispatchQueue) > 0;
+            },
+            ProcessStartTimeout, "the coordinator to be ready", Diagnostics, cancellationToken);
+
+        StartAgents(new Dictionary<string, string>());
+        await Poll.UntilAsync(async () =>
+            {
+                EnsureAlive();
+                var listed = await _api.GetFromJsonAsync<JsonElement>("/api/agents", cancellationToken);
+                var active = listed.EnumerateArray()
+                    .Where(a => a.GetProperty("state").GetString() == "Active")
+                    .Select(a => a.GetProperty("agentId").GetString())
+                    .ToHashSet();
+                return AgentIds.All(active.Contains);
+            },
+            ProcessStartTimeout, $"{AgentCount} agents to be Active", Diagnostics, cancellationToken);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _api.Dispose();
+        await base.DisposeAsync();
+    }
+}
