@@ -12,6 +12,8 @@ public sealed record AssignTask
     public string TaskType { get; init; } = "";
     public string AgentId { get; init; } = "";
     public int Attempt { get; init; }
+    /// <summary>Carried so that an assignment drained from a failed agent's queue can be placed again as it was.</summary>
+    public IReadOnlyList<string> RequiredCapabilities { get; init; } = [];
     public JsonElement? Payload { get; init; }
     public int Priority { get; init; }
     /// <summary>When the handler is cancelled: the task's deadline, or the coordinator's task timeout, whichever is sooner.</summary>

@@ -37,10 +37,12 @@ public static class CoordinatorRegistration
         {
             x.AddAgentLifecycle();
             x.AddTaskConsumers();
+            x.AddAgentRecovery();
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), "coordinator");
                 cfg.ConfigureTaskResultsEndpoint(context);
+                cfg.ConfigureAgentRecoveryEndpoint(context);
                 cfg.ConfigureEndpoints(context);
             });
         });

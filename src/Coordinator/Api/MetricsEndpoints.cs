@@ -1,5 +1,7 @@
 using Coordinator.Agents;
 using Coordinator.Contracts;
+using Coordinator.Health;
+using Coordinator.Messaging;
 using Coordinator.Resources;
 using Coordinator.Tasks;
 using Coordinator.Tasks.Placement;
@@ -11,14 +13,15 @@ public static class MetricsEndpoints
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/metrics", async (TaskQueries tasks, AgentRegistry registry, TaskPlacement placement, ResourceManager resources,
-            DispatchQueueDepth queue, StrategySelector strategies, CancellationToken ct) =>
+            BrokerQueues queues, StrategySelector strategies, RecoveryMetrics recovery, CancellationToken ct) =>
         {
             var agents = registry.All;
-            var waiting = placement.InFlight.Count == 0 ? [] : Array.Empty<TaskResources>();
+            var waiting = placement.Waiting.Select(t => t.Resources).ToList();
             return Results.Ok(new
             {
                 tasks = await tasks.CountByStatusAsync(ct),
-                queueDepth = await queue.GetAsync(ct),
+                queueDepth = await queues.DepthAsync(EntityNames.DispatchQueue, ct),
+                waiting = waiting.Count,
                 inFlight = placement.InFlightCount,
                 agents = agents.GroupBy(a => a.State).ToDictionary(g => g.Key, g => g.Count()),
                 load = agents.Where(a => AgentStates.Live.Contains(a.State)).OrderBy(a => a.AgentId, StringComparer.Ordinal).Select(a => new
@@ -30,6 +33,7 @@ public static class MetricsEndpoints
                 }),
                 strategies = strategies.Names.Order(),
                 resources = resources.Report(agents, waiting),
+                recovery = recovery.Snapshot(),
             });
         });
         return app;

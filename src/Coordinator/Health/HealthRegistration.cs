@@ -1,3 +1,4 @@
+using MassTransit;
 using Quartz;
 
 namespace Coordinator.Health;
@@ -10,6 +11,8 @@ public static class HealthRegistration
     public static IServiceCollection AddAgentHealthMonitoring(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<HeartbeatSweeper>();
+        services.AddSingleton<RecoveryMetrics>();
+        services.AddSingleton<AgentRecovery>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;
         services.AddQuartz(q =>
@@ -24,4 +27,23 @@ public static class HealthRegistration
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
         return services;
     }
+
+    public static IBusRegistrationConfigurator AddAgentRecovery(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<AgentFailedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<AgentUnregisteredConsumer>().ExcludeFromConfigureEndpoints();
+        return x;
+    }
+
+    /// <summary>
+    /// <c>coordinator.agent-recovery</c>, bound to <c>coordinator.agent-events</c>: only AgentFailed and
+    /// AgentUnregistered matter here; the other lifecycle events are discarded, not parked.
+    /// </summary>
+    public static void ConfigureAgentRecoveryEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveEndpoint("coordinator.agent-recovery", e =>
+        {
+            e.DiscardSkippedMessages();
+            e.ConfigureConsumer<AgentFailedConsumer>(context);
+            e.ConfigureConsumer<AgentUnregisteredConsumer>(context);
+        });
 }

@@ -72,6 +72,7 @@ public sealed partial class DispatchTaskConsumer(
                 TaskType = task.TaskType,
                 AgentId = agentId,
                 Attempt = task.Attempt,
+                RequiredCapabilities = task.RequiredCapabilities,
                 Payload = task.Payload,
                 Priority = task.Priority,
                 Deadline = deadline,

@@ -24,7 +24,7 @@ public static class TaskRegistration
         services.AddPlacementStrategy<CapabilityBasedStrategy>();
         services.AddPlacementStrategy<WeightedStrategy>();
         services.AddHttpClient();
-        services.AddSingleton<DispatchQueueDepth>();
+        services.AddSingleton<Messaging.BrokerQueues>();
         return services;
     }
 

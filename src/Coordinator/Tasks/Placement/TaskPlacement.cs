@@ -21,6 +21,7 @@ public sealed class TaskPlacement(
 {
     readonly Lock _gate = new();
     readonly SortedSet<Waiter> _waiting = new(Waiter.PriorityOrder);
+    readonly Dictionary<string, DateTimeOffset> _evictedAt = new(StringComparer.Ordinal);
     long _arrivals;
     readonly ConcurrentDictionary<string, InFlightTask> _inFlight = new(StringComparer.Ordinal);
     readonly Dictionary<string, int> _loadByAgent = new(StringComparer.Ordinal);
@@ -162,6 +163,39 @@ public sealed class TaskPlacement(
             before.Failed + (succeeded ? 0 : 1),
             (before.MeanDurationMs * count + durationMs) / (count + 1));
     }
+
+    /// <summary>
+    /// Takes every task off a failed or departed agent: frees their slots and resources and returns them
+    /// (to be placed again with their next attempt). The agent gets no new work until the registry shows
+    /// it registered again after this moment.
+    /// </summary>
+    public IReadOnlyList<InFlightTask> Evict(string agentId)
+    {
+        List<InFlightTask> evicted;
+        lock (_gate)
+        {
+            _evictedAt[agentId] = time.GetUtcNow();
+            evicted = _inFlight.Values.Where(t => t.AgentId == agentId).ToList();
+            foreach (var task in evicted)
+            {
+                _inFlight.TryRemove(task.Task.TaskId, out _);
+                Release(task);
+            }
+        }
+        return evicted;
+    }
+
+    bool IsEvicted(AgentView agent)
+    {
+        if (!_evictedAt.TryGetValue(agent.AgentId, out var at))
+            return false;
+        if (agent.RegisteredAt <= at)
+            return true;
+        _evictedAt.Remove(agent.AgentId);
+        return false;
+    }
+
+    public bool IsInFlight(string taskId) => _inFlight.ContainsKey(taskId);
 
     /// <summary>Gives back a reservation whose assignment could not be sent.</summary>
     public void Abandon(string taskId, int attempt)

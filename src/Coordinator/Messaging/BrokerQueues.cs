@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Coordinator.Hosting;
+
+namespace Coordinator.Messaging;
+
+/// <summary>Queue inspection and clean-up through the broker's management HTTP API.</summary>
+public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions options)
+{
+    HttpClient Client()
+    {
+        var http = httpFactory.CreateClient(nameof(BrokerQueues));
+        http.Timeout = TimeSpan.FromSeconds(5);
+        http.BaseAddress = new Uri($"http://{options.Host}:{options.ManagementPort}/api/");
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")));
+        return http;
+    }
+
+    string QueuePath(string queue) => $"queues/{Uri.EscapeDataString(options.VirtualHost)}/{Uri.EscapeDataString(queue)}";
+
+    /// <summary>Messages ready in a queue; null when the broker cannot be asked.</summary>
+    public async Task<int?> DepthAsync(string queue, CancellationToken cancellationToken)
+    {
+        using var http = Client();
+        try
+        {
+            using var response = await http.GetAsync(QueuePath(queue), cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                return 0;
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            return body.TryGetProperty("messages_ready", out var ready) ? ready.GetInt32() : 0;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Takes every ready message off a queue (acknowledged), in batches, at most <paramref name="limit"/>; returns their bodies.</summary>
+    public async Task<IReadOnlyList<string>> DrainAsync(string queue, int limit, CancellationToken cancellationToken)
+    {
+        using var http = Client();
+        var bodies = new List<string>();
+        while (bodies.Count < limit)
+        {
+            using var response = await http.PostAsJsonAsync($"{QueuePath(queue)}/get",
+                new { count = Math.Min(100, limit - bodies.Count), ackmode = "ack_requeue_false", encoding = "auto" }, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                break;
+            response.EnsureSuccessStatusCode();
+            var messages = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            var before = bodies.Count;
+            bodies.AddRange(messages.EnumerateArray().Select(m => m.GetProperty("payload").GetString() ?? ""));
+            if (bodies.Count == before)
+                break;
+        }
+        return bodies;
+    }
+
+    public async Task DeleteAsync(string queue, CancellationToken cancellationToken)
+    {
+        using var http = Client();
+        using var response = await http.DeleteAsync(QueuePath(queue), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+            response.EnsureSuccessStatusCode();
+    }
+}
