@@ -11,6 +11,7 @@ public static class RepositoryPaths
 
     public static string CoordinatorDll => Built("Coordinator", "Coordinator.dll");
     public static string AgentWorkerDll => Built("AgentWorker", "AgentWorker.dll");
+    public static string CliDll => Built("Cli", "coordinator-cli.dll");
 
     static string Built(string project, string dll)
     {
