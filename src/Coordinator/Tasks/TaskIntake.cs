@@ -59,7 +59,8 @@ public sealed partial class TaskIntake(
         CpuCores = submission.Resources?.CpuCores ?? 0,
         MemoryMb = submission.Resources?.MemoryMb ?? 0,
         DiskMb = submission.Resources?.DiskMb ?? 0,
-        Payload = submission.Payload?.GetRawText() is { Length: <= 64 * 1024 } text ? text : null,
+        // Kept whole (intake bounds it by MaxPayloadBytes): a restarted coordinator re-creates in-flight work from it.
+        Payload = submission.Payload?.GetRawText(),
         Deadline = submission.Deadline?.ToUniversalTime(),
         SubmittedAt = now,
         UpdatedAt = now,

@@ -14,6 +14,7 @@ public static class TaskRegistration
         services.AddSingleton<TaskIntake>();
         services.AddSingleton<TaskLedger>();
         services.AddHostedService<TaskLedgerWriter>();
+        services.AddHostedService<InFlightRestorer>();
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<TaskRetryScheduler>();
         services.AddSingleton<TaskPlacement>();

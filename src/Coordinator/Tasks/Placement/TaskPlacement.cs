@@ -197,6 +197,18 @@ public sealed class TaskPlacement(
 
     public bool IsInFlight(string taskId) => _inFlight.ContainsKey(taskId);
 
+    /// <summary>Re-creates an assignment known from the ledger (after a coordinator restart), reserving its slot and resources.</summary>
+    public void Restore(DispatchTask task, string agentId, DateTimeOffset assignedAt)
+    {
+        lock (_gate)
+        {
+            if (!_inFlight.TryAdd(task.TaskId, new InFlightTask(task, agentId, assignedAt)))
+                return;
+            _loadByAgent[agentId] = _loadByAgent.GetValueOrDefault(agentId) + 1;
+            resources.Allocate(task.TaskId, agentId, task.Resources);
+        }
+    }
+
     /// <summary>Gives back a reservation whose assignment could not be sent.</summary>
     public void Abandon(string taskId, int attempt)
     {

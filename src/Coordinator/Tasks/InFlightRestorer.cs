@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Coordinator.Contracts;
+using Coordinator.Persistence;
+using Coordinator.Tasks.Placement;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coordinator.Tasks;
+
+/// <summary>
+/// On start, before the bus consumes: re-creates from the ledger what the previous run had in flight
+/// (Assigned or Running tasks, so their results count), and schedules again the retries that were
+/// waiting on the previous run's in-memory Quartz timers (Failed tasks with attempts left).
+/// </summary>
+public sealed partial class InFlightRestorer(
+    IDbContextFactory<CoordinatorDbContext> dbFactory,
+    TaskPlacement placement,
+    TaskRetryScheduler retries,
+    CoordinatorOptions options,
+    ILogger<InFlightRestorer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var db = dbFactory.CreateDbContext();
+        var open = await db.Tasks.AsNoTracking()
+            .Where(t => t.Status == TaskStatus.Assigned || t.Status == TaskStatus.Running || t.Status == TaskStatus.Failed)
+            .ToListAsync(cancellationToken);
+        foreach (var record in open.Where(r => r.Status != TaskStatus.Failed && r.AgentId is not null))
+            placement.Restore(ToDispatch(record, record.Attempts), record.AgentId!, record.AssignedAt ?? record.SubmittedAt);
+        var pendingRetries = open.Where(r => r.Status == TaskStatus.Failed && r.Attempts < options.MaxRetries).ToList();
+        foreach (var record in pendingRetries)
+            await retries.ScheduleAsync(ToDispatch(record, record.Attempts + 1) with { AvoidAgentId = record.AgentId }, TimeSpan.Zero,
+                cancellationToken);
+        if (open.Count > 0)
+            LogRestored(open.Count - pendingRetries.Count, pendingRetries.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    static DispatchTask ToDispatch(TaskRecord record, int attempt) => new()
+    {
+        TaskId = record.TaskId,
+        TaskType = record.TaskType,
+        RequiredCapabilities = record.RequiredCapabilities,
+        Payload = record.Payload is null ? null : JsonDocument.Parse(record.Payload).RootElement.Clone(),
+        Priority = record.Priority,
+        Deadline = record.Deadline,
+        Resources = new TaskResources { CpuCores = record.CpuCores, MemoryMb = record.MemoryMb, DiskMb = record.DiskMb },
+        Attempt = attempt,
+        SubmittedAt = record.SubmittedAt,
+    };
+
+    [LoggerMessage(LogLevel.Information, "Restored {InFlight} in-flight task(s) from the ledger; {Retries} retry(ies) to send again")]
+    partial void LogRestored(int inFlight, int retries);
+}
