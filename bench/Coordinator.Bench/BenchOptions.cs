@@ -35,7 +35,7 @@ public sealed record BenchOptions
           --strategy NAME    the coordinator's Coordinator__LoadBalancingStrategy (default LeastConnections)
           --scenario NAME    throughput | latency | scaling | fairness | all (default: one custom run from the options above)
           --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise)
-          --warmup N         unmeasured tasks run first on each system (default 2 x agents x concurrency, at least 50, at most 200)
+          --warmup N         unmeasured tasks run first on each system, as fast as possible (default: as many as a measured run, at most 2000, 200 of sleep)
           --timeout S        longest one measured run may take, seconds (default 120)
         """;
 

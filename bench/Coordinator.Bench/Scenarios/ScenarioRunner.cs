@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Coordinator.Bench.Infrastructure;
 using Coordinator.Bench.Reporting;
 using Coordinator.Bench.Runs;
 using Coordinator.Bench.Systems;
@@ -62,6 +63,7 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
         Heading($"custom: {work.Describe()}; {options.Agents} agents × {options.Concurrency}; strategy {options.Strategy}");
         var coordinated = await MeasureAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, options.Strategy), work, "coordinated");
         var baseline = await MeasureAsync(() => new BaselineSystem(options.Agents, options.Concurrency), work, "baseline");
+        output.WriteLine($"  {MachineActivity.Describe()}");
         output.Write(ResultTable.Format([coordinated, baseline]));
         output.WriteLine($"ratio coordinated/baseline throughput: {Ratio(coordinated.Throughput, baseline.Throughput)}");
     }
@@ -73,6 +75,7 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
         Heading($"throughput: {work.Describe()}; {options.Agents} agents × {options.Concurrency}; strategy {options.Strategy}");
         var coordinated = await MeasureAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, options.Strategy), work, "coordinated");
         var baseline = await MeasureAsync(() => new BaselineSystem(options.Agents, options.Concurrency), work, "baseline");
+        output.WriteLine($"  {MachineActivity.Describe()}");
         output.Write(ResultTable.Format([coordinated, baseline]));
         var ratio = coordinated.Throughput / baseline.Throughput;
         output.WriteLine($"ratio coordinated/baseline throughput: {ResultTable.F(ratio, "0.00")}");
@@ -110,6 +113,7 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
         output.WriteLine($"  measured runs: {work.Describe()}");
         var coordinated = await RepeatAsync(coordinatedSystem, work, "coordinated");
         var baseline = await MeasureAsync(() => new BaselineSystem(options.Agents, options.Concurrency), work, "baseline");
+        output.WriteLine($"  {MachineActivity.Describe()}");
         output.Write(ResultTable.Format([coordinated, baseline]));
         _checks.Add(new TargetCheck("latency", $"coordinated assignment p99 <= 10 ms at half of peak ({rate:0.0} tasks/s)",
             $"p99 {ResultTable.F(coordinated.Assignment.P99, "0.0")} ms (p50 {ResultTable.F(coordinated.Assignment.P50, "0.0")}, achieved {ResultTable.F(coordinated.Throughput, "0.0")} tasks/s)",
@@ -120,10 +124,12 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
     async Task ScalingAsync()
     {
         var fleet = options.Agents > 1 ? options.Agents : 5;
-        var work = Work("sleep", 400, payload: options.Payload ?? JsonSerializer.SerializeToElement(new { ms = 100 }));
+        // 800 tasks: 20 s of sleeping for one agent, 4 s for five, so start-up and tail are a small part of each run.
+        var work = Work("sleep", 800, payload: options.Payload ?? JsonSerializer.SerializeToElement(new { ms = 100 }));
         Heading($"scaling: {work.Describe()}; 1 agent vs {fleet} agents × {options.Concurrency}; coordinated, strategy {options.Strategy}");
         var one = await MeasureAsync(() => new CoordinatedSystem(1, options.Concurrency, options.Strategy), work, "1 agent");
         var many = await MeasureAsync(() => new CoordinatedSystem(fleet, options.Concurrency, options.Strategy), work, $"{fleet} agents");
+        output.WriteLine($"  {MachineActivity.Describe()}");
         output.Write(ResultTable.Format([one, many]));
         var speedUp = many.Throughput / one.Throughput;
         output.WriteLine($"speed-up {fleet} agents / 1 agent: {ResultTable.F(speedUp, "0.00")} x (ideal {fleet})");
@@ -141,6 +147,7 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
         Heading($"fairness: {work.Describe()}; {options.Agents} homogeneous agents × {options.Concurrency}; strategy {strategy}");
         var coordinated = await MeasureAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, strategy), work, "coordinated");
         var baseline = await MeasureAsync(() => new BaselineSystem(options.Agents, options.Concurrency), work, "baseline");
+        output.WriteLine($"  {MachineActivity.Describe()}");
         output.Write(ResultTable.Format([coordinated, baseline]));
         _checks.Add(new TargetCheck("fairness", "Jain >= 0.98 for homogeneous agents under LeastConnections",
             $"{ResultTable.F(coordinated.Jain, "0.0000")} (baseline {ResultTable.F(baseline.Jain, "0.0000")})",
@@ -187,7 +194,9 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
 
     async Task WarmUpAsync(BenchSystem system, Workload work)
     {
-        var count = options.Warmup ?? Math.Clamp(2 * system.AgentCount * system.Concurrency, 50, 200);
+        // By default one unmeasured pass of the same workload (at most 2000 tasks, 200 of sleep), so JIT
+        // tiering and connection set-up are behind every system before its first measured repetition.
+        var count = options.Warmup ?? Math.Min(work.Tasks, work.TaskType == "sleep" ? 200 : 2000);
         if (count == 0)
             return;
         var warmUp = await system.RunAsync(work with { Tasks = count, Rate = 0 }, "warm-up", cancellationToken);
@@ -198,6 +207,7 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
     {
         output.WriteLine();
         output.WriteLine($"== {text} ==");
+        output.WriteLine($"  {MachineActivity.Describe()}");
     }
 
     static string Ratio(double a, double b) => ResultTable.F(a / b, "0.00");
