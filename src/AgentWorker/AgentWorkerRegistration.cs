@@ -41,6 +41,7 @@ public static class AgentWorkerRegistration
         services.AddMassTransit(x =>
         {
             x.AddConsumer<AssignTaskConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddConsumer<HeartbeatRejectedConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<BaselineTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -65,6 +66,7 @@ public static class AgentWorkerRegistration
                     e.PrefetchCount = options.MaxConcurrentTasks + options.QueueBuffer;
                     e.ConcurrentMessageLimit = options.MaxConcurrentTasks;
                     e.ConfigureConsumer<AssignTaskConsumer>(context);
+                    e.ConfigureConsumer<HeartbeatRejectedConsumer>(context);
                 });
             });
         });

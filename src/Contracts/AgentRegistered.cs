@@ -8,5 +8,10 @@ public sealed record AgentRegistered
     public IReadOnlyList<string> Capabilities { get; init; } = [];
     public AgentResources Resources { get; init; } = new();
     public int MaxConcurrentTasks { get; init; }
+    /// <summary>
+    /// True when this same instance had been declared failed (say, after a pause): its work was moved
+    /// elsewhere, so whatever it was still running is stale and must stop.
+    /// </summary>
+    public bool WasEvicted { get; init; }
     public DateTimeOffset Timestamp { get; init; }
 }

@@ -25,6 +25,17 @@ public sealed partial class AgentLifecycleService(
     /// <summary>True once the coordinator has accepted this instance (and no send has failed since).</summary>
     public bool IsRegistered => _registered;
 
+    /// <summary>
+    /// The coordinator refused a heartbeat of this instance (it was declared failed, e.g. after a pause):
+    /// stop the stale work now and register again, clean, at the next tick.
+    /// </summary>
+    public void Evicted(string reason)
+    {
+        LogEvicted(instance.AgentId, reason, activity.Active);
+        activity.Evict();
+        _registered = false;
+    }
+
     TimeSpan RegistrationRefreshInterval => options.HeartbeatInterval * 10;
 
     TimeSpan SendTimeout => options.HeartbeatInterval * 3 > TimeSpan.FromSeconds(5) ? options.HeartbeatInterval * 3 : TimeSpan.FromSeconds(5);
@@ -99,6 +110,8 @@ public sealed partial class AgentLifecycleService(
                 LogRejected(instance.AgentId, rejected!.Message.Reason);
                 return false;
             }
+            if (response.Is(out Response<AgentRegistered>? registered) && registered!.Message.WasEvicted)
+                Evicted("it had been declared failed; its tasks were moved");
             LogRegistered(instance.AgentId, instance.InstanceId, options.Capabilities);
             return true;
         }
@@ -168,6 +181,9 @@ public sealed partial class AgentLifecycleService(
 
     [LoggerMessage(LogLevel.Information, "Agent {AgentId} draining: {ActiveTasks} tasks still running")]
     partial void LogDraining(string agentId, int activeTasks);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} evicted by the coordinator ({Reason}): abandoning {ActiveTasks} running task(s), registering again")]
+    partial void LogEvicted(string agentId, string reason, int activeTasks);
 
     [LoggerMessage(LogLevel.Information, "Agent {AgentId} unregistered")]
     partial void LogUnregistered(string agentId);

@@ -41,7 +41,8 @@ public sealed partial class AssignTaskConsumer(
             }
 
             using var deadline = new CancellationTokenSource(Max(task.Deadline - time.GetUtcNow(), TimeSpan.Zero), time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, context.CancellationToken);
+            var eviction = activity.Eviction;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, context.CancellationToken, eviction);
             var directory = Path.Combine(workDirectory.Path, task.TaskId);
             try
             {
@@ -62,6 +63,11 @@ public sealed partial class AssignTaskConsumer(
                     DurationMs = stopwatch.Elapsed.TotalMilliseconds,
                     Timestamp = time.GetUtcNow(),
                 });
+            }
+            catch (OperationCanceledException) when (eviction.IsCancellationRequested)
+            {
+                // This instance was evicted and the task moved elsewhere: its result would be stale. Report nothing.
+                LogAbandoned(task.TaskId, task.Attempt);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
@@ -103,6 +109,9 @@ public sealed partial class AssignTaskConsumer(
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} failed: {Error}")]
     partial void LogFailed(string taskId, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} abandoned: this agent was evicted and the task moved elsewhere")]
+    partial void LogAbandoned(string taskId, int attempt);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} was addressed to agent {AgentId}, not this one: ignored")]
     partial void LogMisrouted(string taskId, string agentId);

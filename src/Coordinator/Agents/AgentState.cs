@@ -38,6 +38,8 @@ public class AgentState : SagaStateMachineInstance
     public int ActiveTasks { get; set; }
     public int ErrorCount { get; set; }
     public int MissedHeartbeats { get; set; }
+    /// <summary>Set when the last registration brought back the same instance from Failed (its old work was moved).</summary>
+    public bool WasEvicted { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>Optimistic concurrency token, bumped on every save.</summary>

@@ -192,6 +192,7 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         var saga = ctx.Saga;
         var message = ctx.Message;
         var now = time.GetUtcNow();
+        saga.WasEvicted = saga.CurrentState == nameof(Failed) && saga.InstanceId == message.InstanceId;
         saga.AgentId = message.AgentId;
         saga.InstanceId = message.InstanceId;
         saga.Capabilities = message.Capabilities.Select(c => c.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -249,6 +250,7 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         Capabilities = saga.Capabilities,
         Resources = new AgentResources { CpuCores = saga.CpuCores, MemoryMb = saga.MemoryMb, DiskMb = saga.DiskMb },
         MaxConcurrentTasks = saga.MaxConcurrentTasks,
+        WasEvicted = saga.WasEvicted,
         Timestamp = time.GetUtcNow(),
     };
 }

@@ -10,18 +10,25 @@ public static partial class HeartbeatRejection
     public static Task UnknownAgent(ConsumeContext<AgentHeartbeat> context) =>
         Reject(context, $"agent '{context.Message.AgentId}' is not registered");
 
+    /// <summary>Published for watchers, and sent to the agent's own queue so that the instance learns it was evicted.</summary>
     public static async Task Reject(ConsumeContext<AgentHeartbeat> context, string reason)
     {
         var logger = context.GetServiceOrCreateInstance<ILogger<AgentStateMachine>>();
         var time = context.GetServiceOrCreateInstance<TimeProvider>();
         LogRejected(logger, context.Message.AgentId, context.Message.InstanceId, reason);
-        await context.Publish(new AgentHeartbeatRejected
+        var rejected = new AgentHeartbeatRejected
         {
             AgentId = context.Message.AgentId ?? "",
             InstanceId = context.Message.InstanceId,
             Reason = reason,
             Timestamp = time.GetUtcNow(),
-        }, context.CancellationToken);
+        };
+        await context.Publish(rejected, context.CancellationToken);
+        if (AgentIdentity.ValidId().IsMatch(rejected.AgentId))
+        {
+            var agentQueue = await context.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(rejected.AgentId)}"));
+            await agentQueue.Send(rejected, ctx => ctx.TimeToLive = TimeSpan.FromMinutes(1), context.CancellationToken);
+        }
     }
 
     [LoggerMessage(LogLevel.Warning, "Heartbeat from agent {AgentId} (instance {InstanceId}) rejected: {Reason}")]

@@ -69,6 +69,8 @@ public class When_an_agent_misses_heartbeats : AgentSagaScenario
 
         await Deliver(agent with { Timestamp = Time.GetUtcNow() });
         Assert.NotNull(await Saga.Exists(Id("alpha"), Machine.Active));
+        var registrations = await PublishedSoFar<AgentRegistered>();
+        Assert.Equal([false, true], registrations.Select(r => r.WasEvicted));
     }
 
     [Fact]

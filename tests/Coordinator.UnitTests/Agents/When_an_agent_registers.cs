@@ -125,5 +125,6 @@ public class When_a_known_agent_registers_again : AgentSagaScenario
 
         Assert.NotNull(await Saga.Exists(Id("alpha"), Machine.Active));
         Assert.Equal(replacement.InstanceId, Instance("alpha").InstanceId);
+        Assert.False(Instance("alpha").WasEvicted, "a new instance has nothing stale to stop");
     }
 }

@@ -8,6 +8,7 @@ using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Quartz;
 
 namespace Coordinator.UnitTests.Health;
 
@@ -29,7 +30,8 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
             .AddSingleton<AgentRegistry>()
             .AddSingleton<AgentRegistryLoader>()
             .AddSingleton<HeartbeatSweeper>()
-            .AddTaskDistribution();
+            .AddTaskDistribution()
+            .AddQuartz();
         services.AddDbContextFactory<SqliteCoordinatorDbContext>(db => db.UseSqlite($"Data Source={_dbPath}"));
         services.AddSingleton<IDbContextFactory<CoordinatorDbContext>, CoordinatorDbContextFactory<SqliteCoordinatorDbContext>>();
         services.AddMassTransitTestHarness();

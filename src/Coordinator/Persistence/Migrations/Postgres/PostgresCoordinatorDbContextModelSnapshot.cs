@@ -135,6 +135,9 @@ namespace Coordinator.Persistence.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer");
 
+                    b.Property<bool>("WasEvicted")
+                        .HasColumnType("boolean");
+
                     b.HasKey("CorrelationId");
 
                     b.HasIndex("AgentId")

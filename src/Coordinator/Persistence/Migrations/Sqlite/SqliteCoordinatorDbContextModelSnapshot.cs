@@ -129,6 +129,9 @@ namespace Coordinator.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("WasEvicted")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("CorrelationId");
 
                     b.HasIndex("AgentId")
