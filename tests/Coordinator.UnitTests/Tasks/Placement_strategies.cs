@@ -81,12 +81,14 @@ public class Placement_strategies
     {
         var strategy = new WeightedStrategy();
         var flaky = Candidate("flaky", performance: new AgentPerformance(1, 9, 10));
+        var failsFast = Candidate("fails-fast", performance: new AgentPerformance(0, 4, 0));
         var steady = Candidate("steady", performance: new AgentPerformance(10, 0, 10));
         var slow = Candidate("slow", performance: new AgentPerformance(10, 0, 1000));
         var newcomer = Candidate("newcomer");
 
         Assert.Equal("steady", strategy.Select(Echo, [flaky, steady, slow]).AgentId);
         Assert.Equal("newcomer", strategy.Select(Echo, [flaky, newcomer]).AgentId);
+        Assert.Equal("slow", strategy.Select(Echo, [failsFast, slow]).AgentId);
         // Shared out by weight per task in flight: a loaded fast agent yields to an idle one.
         Assert.Equal("slow", strategy.Select(Echo, [steady with { InFlight = 200 }, slow]).AgentId);
     }

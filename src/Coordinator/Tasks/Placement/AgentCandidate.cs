@@ -9,7 +9,7 @@ public sealed record AgentCandidate(AgentView Agent, int InFlight, int Slots, Ta
     public string AgentId => Agent.AgentId;
 }
 
-/// <summary>Measured by the coordinator from task results: completions, failures and mean duration.</summary>
+/// <summary>Measured by the coordinator from task results: completions, failures and the mean duration of completions.</summary>
 public sealed record AgentPerformance(long Completed, long Failed, double MeanDurationMs)
 {
     public static readonly AgentPerformance None = new(0, 0, 0);

@@ -154,14 +154,17 @@ public sealed class TaskPlacement(
         return finished;
     }
 
+    /// <summary>Counts the outcome; the mean duration is of completed tasks only (a fast failure is no sign of speed).</summary>
     void RecordOutcome(string agentId, bool succeeded, double durationMs)
     {
         var before = _performance.GetValueOrDefault(agentId) ?? AgentPerformance.None;
-        var count = before.Completed + before.Failed;
-        _performance[agentId] = new AgentPerformance(
-            before.Completed + (succeeded ? 1 : 0),
-            before.Failed + (succeeded ? 0 : 1),
-            (before.MeanDurationMs * count + durationMs) / (count + 1));
+        _performance[agentId] = succeeded
+            ? before with
+            {
+                Completed = before.Completed + 1,
+                MeanDurationMs = (before.MeanDurationMs * before.Completed + durationMs) / (before.Completed + 1),
+            }
+            : before with { Failed = before.Failed + 1 };
     }
 
     /// <summary>
