@@ -32,6 +32,7 @@ public static class AgentWorkerRegistration
         services.AddSingleton<WorkDirectory>();
         services.AddSingleton<ProcessUsageSampler>();
         services.AddSingleton<TaskActivity>();
+        services.AddSingleton<TaskRunner>();
 
         services.AddTaskHandler<EchoHandler>();
         services.AddTaskHandler<SleepHandler>();

@@ -42,7 +42,7 @@ public static class CoordinatorRegistration
             {
                 cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), "coordinator");
                 cfg.ConfigureTaskResultsEndpoint(context);
-                cfg.ConfigureAgentRecoveryEndpoint(context);
+                cfg.ConfigureFleetEndpoint(context);
                 cfg.ConfigureEndpoints(context);
             });
         });

@@ -21,7 +21,6 @@ public sealed partial class AgentRecovery(
     TimeProvider time,
     ILogger<AgentRecovery> logger)
 {
-    static readonly Uri DispatchAddress = new($"exchange:{EntityNames.DispatchQueue}");
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     const int DrainLimit = 10_000;
 
@@ -53,13 +52,12 @@ public sealed partial class AgentRecovery(
             });
         }
 
-        var endpoint = await sender.GetSendEndpoint(DispatchAddress);
         var now = time.GetUtcNow();
         foreach (var task in moved)
         {
             ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.Pending, task.Attempt, now,
                 r => r.Reason = $"moved from agent {agentId} ({reason})"));
-            await endpoint.Send(task, ctx => ctx.SetPriority((byte)task.Priority), cancellationToken);
+            await DispatchQueue.SendAsync(sender, task, cancellationToken);
         }
         await queues.DeleteAsync(queue, cancellationToken);
 

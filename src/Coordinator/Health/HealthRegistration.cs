@@ -30,19 +30,22 @@ public static class HealthRegistration
 
     public static IBusRegistrationConfigurator AddAgentRecovery(this IBusRegistrationConfigurator x)
     {
+        x.AddConsumer<Agents.AgentStateChangedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<AgentFailedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<AgentUnregisteredConsumer>().ExcludeFromConfigureEndpoints();
         return x;
     }
 
     /// <summary>
-    /// <c>coordinator.agent-recovery</c>, bound to <c>coordinator.agent-events</c>: only AgentFailed and
-    /// AgentUnregistered matter here; the other lifecycle events are discarded, not parked.
+    /// <c>coordinator.fleet</c>, bound to <c>coordinator.agent-events</c>: state changes refresh the
+    /// placement view at once; AgentFailed and AgentUnregistered move the agent's work. The other
+    /// lifecycle events are discarded, not parked.
     /// </summary>
-    public static void ConfigureAgentRecoveryEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
-        cfg.ReceiveEndpoint("coordinator.agent-recovery", e =>
+    public static void ConfigureFleetEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveEndpoint("coordinator.fleet", e =>
         {
             e.DiscardSkippedMessages();
+            e.ConfigureConsumer<Agents.AgentStateChangedConsumer>(context);
             e.ConfigureConsumer<AgentFailedConsumer>(context);
             e.ConfigureConsumer<AgentUnregisteredConsumer>(context);
         });

@@ -17,8 +17,6 @@ public sealed partial class TaskIntake(
     TimeProvider time,
     ILogger<TaskIntake> logger)
 {
-    static readonly Uri DispatchAddress = new($"exchange:{EntityNames.DispatchQueue}");
-
     public static string NewTaskId() => NewId.NextGuid().ToString();
 
     /// <summary>Returns the rejection reason, or null when the task was accepted.</summary>
@@ -44,8 +42,7 @@ public sealed partial class TaskIntake(
         }
 
         ledger.Record(new TaskUpdate(taskId, TaskStatus.Pending, 0, now) { Created = Record(submission, taskId, TaskStatus.Pending, now, null) });
-        var endpoint = await sender.GetSendEndpoint(DispatchAddress);
-        await endpoint.Send(task!, ctx => ctx.SetPriority((byte)task!.Priority), cancellationToken);
+        await DispatchQueue.SendAsync(sender, task!, cancellationToken);
         return null;
     }
 

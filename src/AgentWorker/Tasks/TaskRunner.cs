@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.Json;
+using AgentWorker.Lifecycle;
+using Coordinator.Contracts;
+using MassTransit;
+
+namespace AgentWorker.Tasks;
+
+/// <summary>One task to run: what the handler gets, whatever queue it came from.</summary>
+public sealed record TaskRun(string TaskId, string TaskType, int Attempt, JsonElement? Payload, DateTimeOffset? Deadline);
+
+/// <summary>
+/// Runs one task with its type's handler, cancelled at its deadline (and when this instance is
+/// evicted), and reports TaskStarted then TaskCompleted or TaskFailed. A failure is a result, not a
+/// fault: nothing is thrown back to the transport except on shutdown, and the coordinator decides
+/// about retries.
+/// </summary>
+public sealed partial class TaskRunner(
+    IEnumerable<ITaskHandler> handlers,
+    AgentInstance agent,
+    AgentOptions options,
+    WorkDirectory workDirectory,
+    TaskActivity activity,
+    TimeProvider time,
+    ILogger<TaskRunner> logger)
+{
+    public async Task RunAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken shutdown)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        activity.Started();
+        try
+        {
+            await publisher.Publish(new TaskStarted { TaskId = task.TaskId, AgentId = agent.AgentId, Attempt = task.Attempt, Timestamp = time.GetUtcNow() },
+                CancellationToken.None);
+            var handler = handlers.FirstOrDefault(h => string.Equals(h.TaskType, task.TaskType, StringComparison.OrdinalIgnoreCase));
+            if (handler is null)
+            {
+                await FailAsync(publisher, task, $"no handler for task type '{task.TaskType}' on agent {agent.AgentId}", false, stopwatch);
+                return;
+            }
+
+            using var deadline = task.Deadline is { } at
+                ? new CancellationTokenSource(Max(at - time.GetUtcNow(), TimeSpan.Zero), time)
+                : new CancellationTokenSource();
+            var eviction = activity.Eviction;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, shutdown, eviction);
+            var directory = Path.Combine(workDirectory.Path, task.TaskId);
+            try
+            {
+                var result = await handler.HandleAsync(
+                    new TaskContext(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline ?? DateTimeOffset.MaxValue, directory),
+                    linked.Token);
+                var size = result?.GetRawText().Length ?? 0;
+                if (size > options.MaxResultBytes)
+                {
+                    await FailAsync(publisher, task, $"result is {size} bytes; the limit is {options.MaxResultBytes}", false, stopwatch);
+                    return;
+                }
+                await publisher.Publish(new TaskCompleted
+                {
+                    TaskId = task.TaskId,
+                    AgentId = agent.AgentId,
+                    Attempt = task.Attempt,
+                    Result = result,
+                    DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+                    Timestamp = time.GetUtcNow(),
+                }, CancellationToken.None);
+            }
+            catch (OperationCanceledException) when (eviction.IsCancellationRequested)
+            {
+                // This instance was evicted and the task moved elsewhere: its result would be stale. Report nothing.
+                LogAbandoned(task.TaskId, task.Attempt);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                await FailAsync(publisher, task, $"timed out: still running at its deadline {task.Deadline:O}", true, stopwatch);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !shutdown.IsCancellationRequested)
+            {
+                await FailAsync(publisher, task, $"{ex.GetType().Name}: {ex.Message}", false, stopwatch);
+            }
+            finally
+            {
+                if (Directory.Exists(directory))
+                    Directory.Delete(directory, recursive: true);
+            }
+        }
+        finally
+        {
+            activity.Finished();
+        }
+    }
+
+    async Task FailAsync(IPublishEndpoint publisher, TaskRun task, string error, bool timedOut, Stopwatch stopwatch)
+    {
+        activity.Failed();
+        LogFailed(task.TaskId, task.Attempt, error);
+        await publisher.Publish(new TaskFailed
+        {
+            TaskId = task.TaskId,
+            AgentId = agent.AgentId,
+            Attempt = task.Attempt,
+            Error = error,
+            TimedOut = timedOut,
+            DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+            Timestamp = time.GetUtcNow(),
+        }, CancellationToken.None);
+    }
+
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} failed: {Error}")]
+    partial void LogFailed(string taskId, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} abandoned: this agent was evicted and the task moved elsewhere")]
+    partial void LogAbandoned(string taskId, int attempt);
+}
