@@ -17,7 +17,7 @@ public sealed class BaselineSystem(int agents, int concurrency) : BenchSystem("b
         await Poll.UntilAsync(async () =>
             {
                 EnsureAlive();
-                return await Broker.ConsumersAsync(VirtualHost, SharedQueue) >= AgentCount;
+                return ((await Broker.GetQueueAsync(VirtualHost, SharedQueue))?.Consumers ?? 0) >= AgentCount;
             },
             ProcessStartTimeout, $"{AgentCount} baseline workers to consume {SharedQueue}", Diagnostics, cancellationToken);
     }

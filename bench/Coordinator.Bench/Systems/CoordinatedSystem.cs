@@ -31,8 +31,8 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
                 EnsureAlive();
                 using var response = await _api.GetAsync("/health/ready", cancellationToken);
                 return response.IsSuccessStatusCode
-                       && await Broker.ConsumersAsync(VirtualHost, EntityNames.IntakeQueue) > 0
-                       && await Broker.ConsumersAsync(VirtualHost, EntityNames.DispatchQueue) > 0;
+                       && ((await Broker.GetQueueAsync(VirtualHost, EntityNames.IntakeQueue))?.Consumers ?? 0) > 0
+                       && ((await Broker.GetQueueAsync(VirtualHost, EntityNames.DispatchQueue))?.Consumers ?? 0) > 0;
             },
             ProcessStartTimeout, "the coordinator to be ready", Diagnostics, cancellationToken);
 

@@ -12,12 +12,12 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
         var record = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.TaskId == taskId, cancellationToken);
         if (ledger.Pending(taskId) is not { } pending)
             return record is null ? null : TaskView.From(record);
-        // Not yet written: show the latest update over a copy of what is known (never the writer's own objects).
+        // Not yet written: replay the queued updates over a copy of what is known (never the writer's own objects).
         var view = record ?? Copy(pending.Created);
         if (view is null)
             return null;
-        if (!ReferenceEquals(pending.Latest.Created, pending.Created) || record is not null)
-            pending.Latest.ApplyTo(view);
+        foreach (var update in pending.Updates.Where(u => record is not null || u.Created is null))
+            update.ApplyTo(view);
         return TaskView.From(view);
     }
 

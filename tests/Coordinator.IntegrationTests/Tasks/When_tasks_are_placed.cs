@@ -57,7 +57,7 @@ public sealed class When_tasks_are_placed
     public async Task Resource_based_prefers_the_agent_with_the_most_headroom()
     {
         await using var system = await SystemWith("ResourceBased",
-            ("rb-big", ["--concurrency", "8"]), ("rb-small", ["--concurrency", "2"]));
+            ("rb-big", ["--concurrency", "16"]), ("rb-small", ["--concurrency", "1"]));
 
         var ids = new List<string>();
         for (var i = 0; i < 4; i++)
@@ -66,9 +66,10 @@ public sealed class When_tasks_are_placed
         foreach (var id in ids)
             placed.Add((await system.WaitForTaskAsync(id, "Assigned", "Running")).AgentId!);
 
-        // Utilisation is in-flight over slots (concurrency + buffer 2): big 0,.1,.2 vs small 0,.25 - big takes three.
-        Assert.Equal(3, placed.Count(a => a == "rb-big"));
-        Assert.Equal(1, placed.Count(a => a == "rb-small"));
+        // Utilisation is the highest of slots in use (in flight over concurrency + buffer 2) and measured CPU:
+        // big goes 0, .06, .11, .17 while small is .33 after one task, so big takes at least three of four
+        // whatever the agents' measured CPU (under a third) says. Least connections would split them 2 and 2.
+        Assert.True(placed.Count(a => a == "rb-big") >= 3, $"placed on {string.Join(", ", placed)}");
     }
 
     [Fact]

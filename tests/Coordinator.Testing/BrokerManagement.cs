@@ -3,14 +3,16 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace Coordinator.IntegrationTests.Infrastructure;
+namespace Coordinator.Testing;
 
 /// <summary>The RabbitMQ management HTTP API on 127.0.0.1:15672, as an operator (or a non-.NET client) would use it.</summary>
 public sealed class BrokerManagement : IDisposable
 {
+    public const string Host = "127.0.0.1";
+
     readonly HttpClient _http = new()
     {
-        BaseAddress = new Uri("http://127.0.0.1:15672/api/"),
+        BaseAddress = new Uri($"http://{Host}:15672/api/"),
         Timeout = TimeSpan.FromSeconds(15),
     };
 
@@ -29,7 +31,17 @@ public sealed class BrokerManagement : IDisposable
             .EnsureSuccessStatusCode();
     }
 
-    public async Task DeleteVirtualHostAsync(string vhost) => await _http.DeleteAsync($"vhosts/{E(vhost)}");
+    /// <summary>Best effort: a virtual host already gone is fine.</summary>
+    public async Task DeleteVirtualHostAsync(string vhost)
+    {
+        using var _ = await _http.DeleteAsync($"vhosts/{E(vhost)}");
+    }
+
+    public async Task<string> BrokerVersionAsync()
+    {
+        var overview = await _http.GetFromJsonAsync<JsonElement>("overview");
+        return overview.TryGetProperty("rabbitmq_version", out var v) ? v.GetString() ?? "?" : "?";
+    }
 
     /// <summary>Publishes a raw message, as from the management UI; returns whether the broker routed it.</summary>
     public async Task<bool> PublishAsync(string vhost, string exchange, string payload, string contentType = "application/json",

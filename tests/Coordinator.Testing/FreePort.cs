@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Coordinator.Bench.Infrastructure;
+namespace Coordinator.Testing;
 
 public static class FreePort
 {

@@ -1,4 +1,4 @@
-namespace Coordinator.IntegrationTests.Infrastructure;
+namespace Coordinator.Testing;
 
 /// <summary>Finds the hosts' build output from the test binary's location (same configuration).</summary>
 public static class RepositoryPaths

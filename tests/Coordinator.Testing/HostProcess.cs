@@ -2,15 +2,17 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Coordinator.IntegrationTests.Infrastructure;
+namespace Coordinator.Testing;
 
-/// <summary>A real host process (`dotnet X.dll`), its output kept for diagnostics; killed on dispose.</summary>
-public abstract class HostProcess : IAsyncDisposable
+/// <summary>A real host process (`dotnet X.dll`), its last output lines kept for diagnostics; killed on dispose.</summary>
+public class HostProcess : IAsyncDisposable
 {
+    const int KeptLines = 500;
+
     readonly Process _process;
     readonly ConcurrentQueue<string> _output = new();
 
-    protected HostProcess(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
+    public HostProcess(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
         string workingDirectory)
     {
         Name = name;
@@ -30,8 +32,8 @@ public abstract class HostProcess : IAsyncDisposable
             start.Environment[key] = value;
 
         _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -41,7 +43,16 @@ public abstract class HostProcess : IAsyncDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
-    public string Output => $"--- {Name} (pid {Pid}) output ---\n" + string.Join("\n", _output.TakeLast(200));
+    public string Output => $"--- {Name} (pid {Pid}) output ---\n" + string.Join("\n", _output);
+
+    void Keep(string? line)
+    {
+        if (line is null)
+            return;
+        _output.Enqueue(line);
+        while (_output.Count > KeptLines)
+            _output.TryDequeue(out _);
+    }
 
     /// <summary>kill -9: no chance to clean up.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
