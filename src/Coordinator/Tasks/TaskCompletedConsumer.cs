@@ -10,7 +10,7 @@ public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskL
     public Task Consume(ConsumeContext<TaskCompleted> context)
     {
         var completed = context.Message;
-        if (placement.Finish(completed.TaskId, completed.Attempt, succeeded: true, completed.DurationMs) is null)
+        if (placement.Finish(completed.TaskId, completed.Attempt, completed.AgentId, succeeded: true, completed.DurationMs) is null)
         {
             LogStale(completed.TaskId, completed.Attempt, completed.AgentId);
             return Task.CompletedTask;
@@ -27,6 +27,6 @@ public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskL
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Stale result for task {TaskId} attempt {Attempt} from agent {AgentId}: not the current attempt, ignored")]
+    [LoggerMessage(LogLevel.Warning, "Stale result for task {TaskId} attempt {Attempt} from agent {AgentId}: not the current attempt on that agent, ignored")]
     partial void LogStale(string taskId, int attempt, string agentId);
 }

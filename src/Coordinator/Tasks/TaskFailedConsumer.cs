@@ -16,7 +16,7 @@ public sealed partial class TaskFailedConsumer(
     public async Task Consume(ConsumeContext<TaskFailed> context)
     {
         var failed = context.Message;
-        var attempt = placement.Finish(failed.TaskId, failed.Attempt, succeeded: false, failed.DurationMs);
+        var attempt = placement.Finish(failed.TaskId, failed.Attempt, failed.AgentId, succeeded: false, failed.DurationMs);
         if (attempt is null)
         {
             LogStale(failed.TaskId, failed.Attempt, failed.AgentId);
@@ -66,7 +66,7 @@ public sealed partial class TaskFailedConsumer(
             context.CancellationToken);
     }
 
-    [LoggerMessage(LogLevel.Warning, "Stale failure for task {TaskId} attempt {Attempt} from agent {AgentId}: not the current attempt, ignored")]
+    [LoggerMessage(LogLevel.Warning, "Stale failure for task {TaskId} attempt {Attempt} from agent {AgentId}: not the current attempt on that agent, ignored")]
     partial void LogStale(string taskId, int attempt, string agentId);
 
     [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} failed on {AgentId} ({Error}); retrying in {DelayMs} ms")]

@@ -10,7 +10,7 @@ public sealed partial class TaskStartedConsumer(TaskPlacement placement, TaskLed
     public Task Consume(ConsumeContext<TaskStarted> context)
     {
         var started = context.Message;
-        if (!placement.IsCurrent(started.TaskId, started.Attempt))
+        if (!placement.IsCurrent(started.TaskId, started.Attempt, started.AgentId))
         {
             LogStale(started.TaskId, started.Attempt, started.AgentId);
             return Task.CompletedTask;
@@ -20,6 +20,6 @@ public sealed partial class TaskStartedConsumer(TaskPlacement placement, TaskLed
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(LogLevel.Warning, "Stale start of task {TaskId} attempt {Attempt} on agent {AgentId}: not the current attempt")]
+    [LoggerMessage(LogLevel.Warning, "Stale start of task {TaskId} attempt {Attempt} on agent {AgentId}: not the current attempt on that agent")]
     partial void LogStale(string taskId, int attempt, string agentId);
 }

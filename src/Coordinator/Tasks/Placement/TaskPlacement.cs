@@ -133,18 +133,21 @@ public sealed class TaskPlacement(
     }
 
     /// <summary>Whether this attempt is the task's current one (results of any other attempt are stale).</summary>
-    public bool IsCurrent(string taskId, int attempt) => _inFlight.TryGetValue(taskId, out var t) && t.Attempt == attempt;
+    /// <summary>Whether this is the task's current attempt, reported by the agent it was assigned to (anything else is stale or forged).</summary>
+    public bool IsCurrent(string taskId, int attempt, string agentId) =>
+        _inFlight.TryGetValue(taskId, out var t) && t.Attempt == attempt && t.AgentId == agentId;
 
     /// <summary>
     /// Ends the current attempt: frees its slot and resources and records the outcome against the agent.
-    /// Returns null when the attempt is not current (stale or duplicate result).
+    /// Returns null when the attempt is not current or the reporting agent is not the one it was assigned
+    /// to (a stale, duplicate or forged result).
     /// </summary>
-    public InFlightTask? Finish(string taskId, int attempt, bool succeeded, double durationMs)
+    public InFlightTask? Finish(string taskId, int attempt, string agentId, bool succeeded, double durationMs)
     {
         InFlightTask? finished;
         lock (_gate)
         {
-            if (!_inFlight.TryGetValue(taskId, out finished) || finished.Attempt != attempt)
+            if (!_inFlight.TryGetValue(taskId, out finished) || finished.Attempt != attempt || finished.AgentId != agentId)
                 return null;
             _inFlight.TryRemove(taskId, out _);
             Release(finished);
