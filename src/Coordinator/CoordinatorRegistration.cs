@@ -3,6 +3,7 @@ using Coordinator.Api;
 using Coordinator.Health;
 using Coordinator.Hosting;
 using Coordinator.Persistence;
+using Coordinator.Provisioning;
 using Coordinator.Resources;
 using Coordinator.Scaling;
 using Coordinator.Tasks;
@@ -26,6 +27,7 @@ public static class CoordinatorRegistration
         services.AddTaskDistribution();
         services.AddAgentHealthMonitoring(configuration);
         services.AddCoordinatorApi();
+        services.AddAgentProvisioning();
         services.AddCoordinatorMessaging();
         return services;
     }

@@ -1,10 +1,11 @@
 using Coordinator.Contracts;
+using Coordinator.Provisioning;
 using MassTransit;
 
 namespace Coordinator.Health;
 
-/// <summary>A failed agent's work goes back to the dispatcher.</summary>
-public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics metrics) : IConsumer<AgentFailed>
+/// <summary>A failed agent's work goes back to the dispatcher; an agent the coordinator started is restarted.</summary>
+public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics metrics, IAgentProvisioner provisioner) : IConsumer<AgentFailed>
 {
     public async Task Consume(ConsumeContext<AgentFailed> context)
     {
@@ -12,5 +13,7 @@ public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics 
         if (failed.LastHeartbeat is { } heard)
             metrics.Detected(failed.Timestamp - heard);
         await recovery.RecoverAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, context, context.CancellationToken);
+        if (provisioner.Owns(failed.AgentId))
+            _ = provisioner.RestartAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, CancellationToken.None);
     }
 }

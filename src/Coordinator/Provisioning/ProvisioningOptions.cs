@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Coordinator.Provisioning;
+
+/// <summary>Section <c>Provisioning</c>: agents the coordinator starts itself (as local processes) and restarts when they fail.</summary>
+public sealed class ProvisioningOptions : IValidatableObject
+{
+    public const string Section = "Provisioning";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>Path of AgentWorker.dll; defaults to the one built beside this coordinator in the repository.</summary>
+    public string? AgentWorkerDll { get; set; }
+
+    /// <summary>Agents to keep running, e.g. <c>Provisioning:Agents:0:AgentId = local-1</c>.</summary>
+    public List<ProvisionedAgentSpec> Agents { get; set; } = [];
+
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RestartBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan MaxRestartBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < Agents.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Agents[i].AgentId))
+                yield return new ValidationResult("must not be empty", [$"Agents:{i}:AgentId"]);
+        }
+        if (Agents.Select(a => a.AgentId).Distinct().Count() != Agents.Count)
+            yield return new ValidationResult("agent ids must be unique", [nameof(Agents)]);
+    }
+}
+
+public sealed class ProvisionedAgentSpec
+{
+    public string AgentId { get; set; } = "";
+    public string Capabilities { get; set; } = "echo,sleep,compute,fail";
+    [Range(1, 1024)]
+    public int Concurrency { get; set; } = 4;
+}
