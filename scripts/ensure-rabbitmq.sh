@@ -9,7 +9,12 @@ log() { printf '[rabbitmq] %s\n' "$*" >&2; }
 amqp_up() { (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; }
 mgmt_up() { curl -fsS -u guest:guest -o /dev/null --max-time 2 http://127.0.0.1:15672/api/overview 2>/dev/null; }
 
-if amqp_up && mgmt_up; then
+conf=/etc/rabbitmq/rabbitmq.conf
+# Queue statistics (consumer counts) refreshed every second: recovery decides from them whether a failed
+# agent's queue still has a live (paused) consumer.
+stats_ok() { grep -q '^collect_statistics_interval = 1000' "$conf" 2>/dev/null; }
+
+if amqp_up && mgmt_up && stats_ok; then
   log "broker already up"
   exit 0
 fi
@@ -25,7 +30,6 @@ if ! command -v rabbitmq-server >/dev/null 2>&1; then
 fi
 
 # Loopback only: nothing we start listens beyond this machine.
-conf=/etc/rabbitmq/rabbitmq.conf
 if ! grep -q '^management.tcp.ip' "$conf" 2>/dev/null; then
   as_root mkdir -p /etc/rabbitmq
   as_root tee -a "$conf" >/dev/null <<'CONF'
@@ -34,6 +38,14 @@ management.tcp.ip = 127.0.0.1
 management.tcp.port = 15672
 loopback_users = none
 CONF
+fi
+
+if ! stats_ok; then
+  echo 'collect_statistics_interval = 1000' | as_root tee -a "$conf" >/dev/null
+  if as_root rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
+    log "restarting broker to apply $conf"
+    as_root rabbitmqctl stop >/dev/null 2>&1 || true
+  fi
 fi
 
 as_root rabbitmq-plugins enable --offline rabbitmq_management >/dev/null

@@ -104,6 +104,9 @@ public sealed partial class AgentLifecycleService(
         try
         {
             var client = bus.CreateRequestClient<RegisterAgent>(ControlAddress, RequestTimeout.After(ms: (int)SendTimeout.TotalMilliseconds));
+            // Tasks that start once this request is on its way may be new, current work: only those started
+            // before it are stale if the answer says this instance had been evicted.
+            var startedBefore = activity.BeginGeneration();
             var response = await client.GetResponse<AgentRegistered, AgentRegistrationRejected>(instance.Registration(), cancellationToken);
             if (response.Is(out Response<AgentRegistrationRejected>? rejected))
             {
@@ -111,7 +114,10 @@ public sealed partial class AgentLifecycleService(
                 return false;
             }
             if (response.Is(out Response<AgentRegistered>? registered) && registered!.Message.WasEvicted)
-                Evicted("it had been declared failed; its tasks were moved");
+            {
+                LogEvicted(instance.AgentId, "it had been declared failed; its tasks were moved", activity.Active);
+                await startedBefore.CancelAsync();
+            }
             LogRegistered(instance.AgentId, instance.InstanceId, options.Capabilities);
             return true;
         }

@@ -13,12 +13,14 @@ public sealed class TaskActivity : IDisposable
     /// <summary>Cancelled when the coordinator has evicted this instance: its running work is stale.</summary>
     public CancellationToken Eviction => Volatile.Read(ref _eviction).Token;
 
-    public void Evict()
-    {
-        var evicted = Interlocked.Exchange(ref _eviction, new CancellationTokenSource());
-        evicted.Cancel();
-        evicted.Dispose();
-    }
+    /// <summary>
+    /// Tasks starting from now get a fresh token; returns the source of the tasks started before, so that
+    /// they alone can be cancelled. Old sources are not disposed: a task starting right now may still read one.
+    /// </summary>
+    public CancellationTokenSource BeginGeneration() => Interlocked.Exchange(ref _eviction, new CancellationTokenSource());
+
+    /// <summary>Cancels every task started so far.</summary>
+    public void Evict() => BeginGeneration().Cancel();
 
     public void Dispose() => _eviction.Dispose();
 

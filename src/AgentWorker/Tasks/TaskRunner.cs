@@ -68,8 +68,10 @@ public sealed partial class TaskRunner(
             }
             catch (OperationCanceledException) when (eviction.IsCancellationRequested)
             {
-                // This instance was evicted and the task moved elsewhere: its result would be stale. Report nothing.
+                // This instance was evicted: the task has most likely moved elsewhere. Say so anyway; the
+                // coordinator's fencing ignores it if the attempt is stale, and retries it if it was not.
                 LogAbandoned(task.TaskId, task.Attempt);
+                await FailAsync(publisher, task, "abandoned: this agent instance was evicted by the coordinator", false, stopwatch);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
@@ -112,6 +114,6 @@ public sealed partial class TaskRunner(
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} failed: {Error}")]
     partial void LogFailed(string taskId, int attempt, string error);
 
-    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} abandoned: this agent was evicted and the task moved elsewhere")]
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} abandoned: this agent was evicted, the task has moved elsewhere")]
     partial void LogAbandoned(string taskId, int attempt);
 }

@@ -22,6 +22,7 @@ public static class AgentRegistration
         services.AddScoped<RejectHeartbeatActivity>();
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<AgentRegistryLoader>();
+        services.AddSingleton<Health.RecoveryMetrics>();
         services.AddScoped<IAgentCoordinator, AgentCoordinator>();
         return services;
     }

@@ -53,7 +53,11 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
 
         During(Active, Degraded, Draining,
             When(RegisterRequested, ctx => rules.Validate(ctx.Message) is null && IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
-                .Then(ctx => ctx.Saga.UpdatedAt = time.GetUtcNow())
+                .Then(ctx =>
+                {
+                    ctx.Saga.UpdatedAt = time.GetUtcNow();
+                    ctx.Saga.WasEvicted = false; // told once, on the registration that brought it back
+                })
                 .If(ctx => ctx.ResponseAddress is not null, b => b.RespondAsync(ctx => ctx.Init<AgentRegistered>(RegisteredFrom(ctx.Saga, time)))),
             When(RegisterRequested, ctx => rules.Validate(ctx.Message) is not null || !IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
                 .Activity(x => x.OfType<RejectRegistrationActivity>()));

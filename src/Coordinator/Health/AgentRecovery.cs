@@ -11,7 +11,8 @@ namespace Coordinator.Health;
 /// <summary>
 /// Moves a failed (or departed) agent's work: every task in flight on it and every assignment still in
 /// its queue goes back to the dispatcher with its next attempt number (the fencing token; whatever the
-/// old attempt reports later is stale), then the queue is deleted.
+/// old attempt reports later is stale), then the queue is deleted (or, while a paused process still
+/// consumes from it, emptied).
 /// </summary>
 public sealed partial class AgentRecovery(
     TaskPlacement placement,
@@ -59,7 +60,12 @@ public sealed partial class AgentRecovery(
                 r => r.Reason = $"moved from agent {agentId} ({reason})"));
             await DispatchQueue.SendAsync(sender, task, cancellationToken);
         }
-        await queues.DeleteAsync(queue, cancellationToken);
+        // A dead process has no consumer left: its queue goes. A paused one still holds its connection and
+        // consumer: deleting the queue would leave it, once awake and registered again, deaf to new work.
+        if (await queues.ConsumersAsync(queue, cancellationToken) == 0)
+            await queues.DeleteAsync(queue, cancellationToken);
+        else
+            await queues.PurgeAsync(queue, cancellationToken);
 
         if (lastHeartbeat is { } heard)
             metrics.Recovered(time.GetUtcNow() - heard, moved.Count);
@@ -80,6 +86,6 @@ public sealed partial class AgentRecovery(
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} gone ({Reason}): {Tasks} task(s) moved back to dispatch, its queue deleted")]
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} gone ({Reason}): {Tasks} task(s) moved back to dispatch, its queue emptied")]
     partial void LogRecovered(string agentId, int tasks, string reason);
 }

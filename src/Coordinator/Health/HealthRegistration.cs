@@ -11,7 +11,6 @@ public static class HealthRegistration
     public static IServiceCollection AddAgentHealthMonitoring(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<HeartbeatSweeper>();
-        services.AddSingleton<RecoveryMetrics>();
         services.AddSingleton<AgentRecovery>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;

@@ -34,5 +34,8 @@ public sealed class When_an_agent_is_paused_past_its_timeout
         Assert.Equal("Completed", final!.Status);
         Assert.Equal("rescuer", final.AgentId);
         Assert.Single(await system.Api.TasksAsync("Completed"));
+        var recovery = (await system.Api.MetricsAsync()).GetProperty("recovery");
+        Assert.Equal(1, recovery.GetProperty("falsePositives").GetInt32());
+        Assert.Equal(1, recovery.GetProperty("tasksReassigned").GetInt32());
     }
 }

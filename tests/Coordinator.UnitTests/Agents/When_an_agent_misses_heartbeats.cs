@@ -71,6 +71,11 @@ public class When_an_agent_misses_heartbeats : AgentSagaScenario
         Assert.NotNull(await Saga.Exists(Id("alpha"), Machine.Active));
         var registrations = await PublishedSoFar<AgentRegistered>();
         Assert.Equal([false, true], registrations.Select(r => r.WasEvicted));
+
+        var client = Harness.GetRequestClient<RegisterAgent>();
+        var confirmed = await client.GetResponse<AgentRegistered, AgentRegistrationRejected>(agent with { Timestamp = Time.GetUtcNow() });
+        Assert.True(confirmed.Is(out MassTransit.Response<AgentRegistered>? again) && !again!.Message.WasEvicted,
+            "a later confirmation of the registration does not repeat the eviction");
     }
 
     [Fact]
