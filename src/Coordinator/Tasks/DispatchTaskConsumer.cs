@@ -58,7 +58,7 @@ public sealed partial class DispatchTaskConsumer(
     async Task AssignAsync(ConsumeContext<DispatchTask> context, DispatchTask task, string agentId, DateTimeOffset now)
     {
         var deadline = task.Deadline is { } d && d < now + options.TaskTimeout ? d : now + options.TaskTimeout;
-        ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.Assigned, task.Attempt, now, r =>
+        var assigned = ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.Assigned, task.Attempt, now, r =>
         {
             r.AgentId = agentId;
             r.AssignedAt = now;
@@ -87,6 +87,9 @@ public sealed partial class DispatchTaskConsumer(
             throw;
         }
         LogAssigned(task.TaskId, task.Attempt, agentId);
+        // The assignment is on its way; the dispatch message is acknowledged only once the ledger knows where
+        // it went, so a restarted coordinator can restore it (a redelivery re-sends the same attempt at worst).
+        await assigned.WaitAsync(context.CancellationToken);
     }
 
     [LoggerMessage(LogLevel.Debug, "Task {TaskId} attempt {Attempt} assigned to agent {AgentId}")]

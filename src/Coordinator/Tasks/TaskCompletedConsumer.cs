@@ -7,24 +7,24 @@ namespace Coordinator.Tasks;
 public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskLedger ledger, ILogger<TaskCompletedConsumer> logger)
     : IConsumer<TaskCompleted>
 {
-    public Task Consume(ConsumeContext<TaskCompleted> context)
+    public async Task Consume(ConsumeContext<TaskCompleted> context)
     {
         var completed = context.Message;
         if (placement.Finish(completed.TaskId, completed.Attempt, completed.AgentId, succeeded: true, completed.DurationMs) is null)
         {
             LogStale(completed.TaskId, completed.Attempt, completed.AgentId);
-            return Task.CompletedTask;
+            return;
         }
         var at = completed.Timestamp.ToUniversalTime();
-        ledger.Record(new TaskUpdate(completed.TaskId, TaskStatus.Completed, completed.Attempt, at, r =>
+        // Acknowledged only once written: a coordinator killed before the batch lands gets this result again.
+        await ledger.RecordDurablyAsync(new TaskUpdate(completed.TaskId, TaskStatus.Completed, completed.Attempt, at, r =>
         {
             r.AgentId = completed.AgentId;
             r.StartedAt ??= at - TimeSpan.FromMilliseconds(completed.DurationMs); // its TaskStarted may be processed later
             r.FinishedAt = at;
             r.Result = completed.Result?.GetRawText();
             r.Error = null;
-        }));
-        return Task.CompletedTask;
+        })).WaitAsync(context.CancellationToken);
     }
 
     [LoggerMessage(LogLevel.Warning, "Stale result for task {TaskId} attempt {Attempt} from agent {AgentId}: not the current attempt on that agent, ignored")]

@@ -28,14 +28,14 @@ public sealed partial class TaskFailedConsumer(
         var startedAt = failed.Timestamp.ToUniversalTime() - TimeSpan.FromMilliseconds(failed.DurationMs);
         if (failed.TimedOut || task.Deadline is { } deadline && deadline <= now)
         {
-            ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
+            await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
             {
                 r.AgentId = failed.AgentId;
                 r.StartedAt ??= startedAt;
                 r.FinishedAt = now;
                 r.Error = failed.Error;
                 r.Reason = failed.TimedOut ? "ran past its deadline or the task timeout" : "deadline passed";
-            }));
+            })).WaitAsync(context.CancellationToken);
             return;
         }
 
@@ -43,25 +43,25 @@ public sealed partial class TaskFailedConsumer(
         {
             var delay = options.RetryBackoff * Math.Pow(2, task.Attempt - 1);
             LogRetrying(task.TaskId, task.Attempt, failed.AgentId, failed.Error, delay.TotalMilliseconds);
-            ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.Failed, task.Attempt, now, r =>
+            await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.Failed, task.Attempt, now, r =>
             {
                 r.AgentId = failed.AgentId;
                 r.Error = failed.Error;
-            }));
+            })).WaitAsync(context.CancellationToken);
             await retries.ScheduleAsync(task with { Attempt = task.Attempt + 1, AvoidAgentId = failed.AgentId }, delay, context.CancellationToken);
             return;
         }
 
         var reason = $"failed {task.Attempt} attempt(s); last error: {failed.Error}";
         LogDeadLettered(task.TaskId, reason);
-        ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.DeadLettered, task.Attempt, now, r =>
+        await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.DeadLettered, task.Attempt, now, r =>
         {
             r.AgentId = failed.AgentId;
             r.StartedAt ??= startedAt;
             r.FinishedAt = now;
             r.Error = failed.Error;
             r.Reason = reason;
-        }));
+        })).WaitAsync(context.CancellationToken);
         await context.Publish(new TaskDeadLettered { TaskId = task.TaskId, Attempts = task.Attempt, Reason = reason, Timestamp = now },
             context.CancellationToken);
     }

@@ -10,20 +10,37 @@ namespace Coordinator.Tasks;
 /// </summary>
 public sealed class TaskLedger
 {
-    readonly Channel<TaskUpdate> _updates = Channel.CreateUnbounded<TaskUpdate>(new UnboundedChannelOptions { SingleReader = true });
+    readonly Channel<QueuedUpdate> _updates = Channel.CreateUnbounded<QueuedUpdate>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>An update on its way to the database, and who waits for it to get there.</summary>
+    public sealed record QueuedUpdate(TaskUpdate Update, TaskCompletionSource? Written);
     readonly ConcurrentDictionary<string, Unwritten> _unwritten = new(StringComparer.Ordinal);
 
     /// <summary>A task's queued, not yet written state: the record it was created with (if that is unwritten too) and its updates, in order.</summary>
     public sealed record Unwritten(TaskRecord? Created, IReadOnlyList<TaskUpdate> Updates);
 
-    public ChannelReader<TaskUpdate> Reader => _updates.Reader;
+    public ChannelReader<QueuedUpdate> Reader => _updates.Reader;
 
-    public void Record(TaskUpdate update)
+    /// <summary>Queues an update; it is written with the next batch.</summary>
+    public void Record(TaskUpdate update) => Enqueue(update, null);
+
+    /// <summary>
+    /// Queues an update and completes once it is in the database. Consumers of results await this before
+    /// acknowledging their message, so a coordinator killed mid-batch gets the message again instead of losing it.
+    /// </summary>
+    public Task RecordDurablyAsync(TaskUpdate update)
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Enqueue(update, written);
+        return written.Task;
+    }
+
+    void Enqueue(TaskUpdate update, TaskCompletionSource? written)
     {
         _unwritten.AddOrUpdate(update.TaskId,
             _ => new Unwritten(update.Created, [update]),
             (_, previous) => new Unwritten(previous.Created ?? update.Created, [.. previous.Updates, update]));
-        _updates.Writer.TryWrite(update);
+        _updates.Writer.TryWrite(new QueuedUpdate(update, written));
     }
 
     /// <summary>What is queued but not yet written for a task, if anything.</summary>

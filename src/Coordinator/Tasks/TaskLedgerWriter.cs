@@ -11,7 +11,7 @@ public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactor
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<TaskUpdate>(MaxBatch);
+        var batch = new List<TaskLedger.QueuedUpdate>(MaxBatch);
         var reader = ledger.Reader;
         while (await WaitAsync(reader, stoppingToken))
         {
@@ -22,7 +22,7 @@ public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactor
         }
     }
 
-    static async Task<bool> WaitAsync(System.Threading.Channels.ChannelReader<TaskUpdate> reader, CancellationToken stoppingToken)
+    static async Task<bool> WaitAsync(System.Threading.Channels.ChannelReader<TaskLedger.QueuedUpdate> reader, CancellationToken stoppingToken)
     {
         try
         {
@@ -35,15 +35,18 @@ public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactor
         }
     }
 
-    async Task WriteWithRetryAsync(List<TaskUpdate> batch, CancellationToken stoppingToken)
+    async Task WriteWithRetryAsync(List<TaskLedger.QueuedUpdate> batch, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await WriteAsync(batch);
-                foreach (var update in batch)
-                    ledger.Written(update);
+                await WriteAsync(batch.Select(q => q.Update).ToList());
+                foreach (var queued in batch)
+                {
+                    ledger.Written(queued.Update);
+                    queued.Written?.TrySetResult();
+                }
                 return;
             }
             catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException
