@@ -22,9 +22,6 @@ public sealed partial class AgentLifecycleService(
     readonly CancellationTokenSource _heartbeats = new();
     volatile bool _registered;
 
-    /// <summary>True once the coordinator has accepted this instance (and no send has failed since).</summary>
-    public bool IsRegistered => _registered;
-
     /// <summary>
     /// The coordinator refused a heartbeat of this instance (it was declared failed, e.g. after a pause):
     /// stop the stale work now and register again, clean, at the next tick.

@@ -59,6 +59,4 @@ public sealed class TaskLedger
                 return;
         }
     }
-
-    internal void Complete() => _updates.Writer.TryComplete();
 }

@@ -29,8 +29,6 @@ public sealed class TaskPlacement(
 
     public int InFlightCount => _inFlight.Count;
 
-    public IReadOnlyCollection<InFlightTask> InFlight => _inFlight.Values.ToList();
-
     /// <summary>The agents that could ever run the task, by capability and declared capacity, among all registered ones.</summary>
     public static bool IsCapable(AgentView agent, DispatchTask task) =>
         agent.Capabilities.Contains(task.TaskType, StringComparer.OrdinalIgnoreCase)
@@ -53,11 +51,6 @@ public sealed class TaskPlacement(
         public long Arrival { get; } = arrival;
         internal TaskCompletionSource<AgentView> Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public Task<AgentView> Agent => Placed.Task;
-    }
-
-    public int WaitingCount
-    {
-        get { lock (_gate) return _waiting.Count; }
     }
 
     public IReadOnlyList<DispatchTask> Waiting
