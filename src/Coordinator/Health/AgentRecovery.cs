@@ -11,8 +11,8 @@ namespace Coordinator.Health;
 /// <summary>
 /// Moves a failed (or departed) agent's work: every task in flight on it and every assignment still in
 /// its queue goes back to the dispatcher with its next attempt number (the fencing token; whatever the
-/// old attempt reports later is stale), then the queue is deleted (or, while a paused process still
-/// consumes from it, emptied).
+/// old attempt reports later is stale), then the queue is emptied (a failed agent, which may only be
+/// paused) or deleted (an agent that left gracefully).
 /// </summary>
 public sealed partial class AgentRecovery(
     TaskPlacement placement,
@@ -25,8 +25,8 @@ public sealed partial class AgentRecovery(
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     const int DrainLimit = 10_000;
 
-    public async Task<int> RecoverAsync(string agentId, string reason, DateTimeOffset? lastHeartbeat, ISendEndpointProvider sender,
-        CancellationToken cancellationToken)
+    public async Task<int> RecoverAsync(string agentId, string reason, DateTimeOffset? lastHeartbeat, bool deleteQueue,
+        ISendEndpointProvider sender, CancellationToken cancellationToken)
     {
         var moved = new List<DispatchTask>();
         foreach (var inFlight in placement.Evict(agentId))
@@ -60,9 +60,10 @@ public sealed partial class AgentRecovery(
                 r => r.Reason = $"moved from agent {agentId} ({reason})"));
             await DispatchQueue.SendAsync(sender, task, cancellationToken);
         }
-        // A dead process has no consumer left: its queue goes. A paused one still holds its connection and
-        // consumer: deleting the queue would leave it, once awake and registered again, deaf to new work.
-        if (await queues.ConsumersAsync(queue, cancellationToken) == 0)
+        // A failed agent's queue is emptied, not deleted: a paused process may still hold a consumer on it (the
+        // broker's consumer counts lag by seconds, so they cannot tell), and deleting it would leave that agent,
+        // once awake and registered again, deaf to new work. A graceful leaver's queue goes.
+        if (deleteQueue)
             await queues.DeleteAsync(queue, cancellationToken);
         else
             await queues.PurgeAsync(queue, cancellationToken);

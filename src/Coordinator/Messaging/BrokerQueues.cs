@@ -62,18 +62,6 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
         return bodies;
     }
 
-    /// <summary>Consumers on a queue (0 when it does not exist).</summary>
-    public async Task<int> ConsumersAsync(string queue, CancellationToken cancellationToken)
-    {
-        using var http = Client();
-        using var response = await http.GetAsync(QueuePath(queue), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            return 0;
-        response.EnsureSuccessStatusCode();
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-        return body.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : 0;
-    }
-
     /// <summary>Removes the ready messages of a queue, keeping the queue (and its consumers).</summary>
     public async Task PurgeAsync(string queue, CancellationToken cancellationToken)
     {
