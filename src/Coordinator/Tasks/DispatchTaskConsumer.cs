@@ -22,7 +22,11 @@ public sealed partial class DispatchTaskConsumer(
     public async Task Consume(ConsumeContext<DispatchTask> context)
     {
         var task = context.Message;
-        var waiter = placement.Enqueue(task);
+        if (placement.Enqueue(task) is not { } waiter)
+        {
+            LogDuplicate(task.TaskId, task.Attempt);
+            return;
+        }
         if (!waiter.Agent.IsCompleted)
             LogWaiting(task.TaskId, task.TaskType, task.Priority);
 
@@ -97,6 +101,9 @@ public sealed partial class DispatchTaskConsumer(
 
     [LoggerMessage(LogLevel.Debug, "Task {TaskId} ({TaskType}, priority {Priority}) waits: no agent can take it now")]
     partial void LogWaiting(string taskId, string taskType, int priority);
+
+    [LoggerMessage(LogLevel.Information, "Duplicate dispatch of task {TaskId} attempt {Attempt} dropped: that attempt is already waiting, placed or finished")]
+    partial void LogDuplicate(string taskId, int attempt);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} timed out waiting for an agent")]
     partial void LogExpired(string taskId, int attempt);

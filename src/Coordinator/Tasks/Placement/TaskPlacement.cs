@@ -26,6 +26,10 @@ public sealed class TaskPlacement(
     readonly ConcurrentDictionary<string, InFlightTask> _inFlight = new(StringComparer.Ordinal);
     readonly Dictionary<string, int> _loadByAgent = new(StringComparer.Ordinal);
     readonly Dictionary<string, AgentPerformance> _performance = new(StringComparer.Ordinal);
+    readonly Dictionary<string, int> _finished = new(StringComparer.Ordinal);
+    readonly Queue<string> _finishedOrder = new();
+    /// <summary>How many finished tasks are remembered to recognise a duplicate dispatch of one.</summary>
+    public const int FinishedMemory = 100_000;
 
     public int InFlightCount => _inFlight.Count;
 
@@ -58,16 +62,40 @@ public sealed class TaskPlacement(
         get { lock (_gate) return _waiting.Select(w => w.Task).ToList(); }
     }
 
-    /// <summary>Queues the task for placement and tries at once; await <see cref="Waiter.Agent"/> for the agent.</summary>
-    public Waiter Enqueue(DispatchTask task)
+    /// <summary>
+    /// Queues the task for placement and tries at once; await <see cref="Waiter.Agent"/> for the agent.
+    /// Returns null for a duplicate: the same attempt (or a later one) is already waiting, in flight or
+    /// finished here. A redelivered dispatch message (after a broker or coordinator restart) is such a
+    /// duplicate, and placing it again would run the task twice.
+    /// </summary>
+    public Waiter? Enqueue(DispatchTask task)
     {
         lock (_gate)
         {
+            if (IsDuplicateLocked(task))
+                return null;
             var waiter = new Waiter(task, ++_arrivals);
             _waiting.Add(waiter);
             PlaceWaitingLocked();
             return waiter;
         }
+    }
+
+    bool IsDuplicateLocked(DispatchTask task) =>
+        (_inFlight.TryGetValue(task.TaskId, out var inFlight) && inFlight.Attempt >= task.Attempt)
+        || (_finished.TryGetValue(task.TaskId, out var finished) && finished >= task.Attempt)
+        || _waiting.Any(w => w.Task.TaskId == task.TaskId && w.Task.Attempt >= task.Attempt);
+
+    void RememberFinishedLocked(string taskId, int attempt)
+    {
+        if (_finished.TryAdd(taskId, attempt))
+        {
+            _finishedOrder.Enqueue(taskId);
+            if (_finishedOrder.Count > FinishedMemory)
+                _finished.Remove(_finishedOrder.Dequeue());
+        }
+        else
+            _finished[taskId] = Math.Max(_finished[taskId], attempt);
     }
 
     /// <summary>Takes a waiting task back (its deadline passed, or the consumer stops). False when it was placed meanwhile.</summary>
@@ -144,6 +172,7 @@ public sealed class TaskPlacement(
                 return null;
             _inFlight.TryRemove(taskId, out _);
             Release(finished);
+            RememberFinishedLocked(taskId, attempt);
             RecordOutcome(finished.AgentId, succeeded, durationMs);
             PlaceWaitingLocked();
         }

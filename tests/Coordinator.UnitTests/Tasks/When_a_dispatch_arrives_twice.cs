@@ -1,0 +1,80 @@
+using Coordinator.Agents;
+using Coordinator.Contracts;
+using Coordinator.Resources;
+using Coordinator.Tasks.Placement;
+
+namespace Coordinator.UnitTests.Tasks;
+
+/// <summary>A redelivered dispatch message (after a broker or coordinator restart) must not place the task twice.</summary>
+public class When_a_dispatch_arrives_twice
+{
+    readonly AgentRegistry _registry = new();
+    readonly TaskPlacement _placement;
+
+    public When_a_dispatch_arrives_twice()
+    {
+        var options = new CoordinatorOptions();
+        _placement = new TaskPlacement(_registry, new ResourceManager(new ResourceLimitsOptions(), TimeProvider.System),
+            new StrategySelector([new LeastConnectionsStrategy()], options), options, TimeProvider.System);
+    }
+
+    void Agents(params string[] ids) => _registry.Replace(ids.Select(id => new AgentView
+    {
+        AgentId = id,
+        InstanceId = Guid.NewGuid(),
+        State = AgentStates.Active,
+        PreviousState = "",
+        StateReason = "",
+        Capabilities = ["echo"],
+        Resources = new AgentResources { CpuCores = 4, MemoryMb = 1024 },
+        MaxConcurrentTasks = 1,
+        Metadata = new AgentMetadata(),
+        RegisteredAt = DateTimeOffset.UnixEpoch,
+        LastHeartbeat = null,
+        UpdatedAt = DateTimeOffset.UnixEpoch,
+        ActiveTasks = 0,
+        Health = new AgentHealthView { ReportedStatus = "Healthy", Usage = new ResourceUsage(), ErrorCount = 0, MissedHeartbeats = 0, HeartbeatCount = 0 },
+    }));
+
+    static DispatchTask Task(string id, int attempt = 0) => new() { TaskId = id, TaskType = "echo", Attempt = attempt };
+
+    [Fact]
+    public void The_same_attempt_in_flight_is_dropped_and_takes_no_slot()
+    {
+        Agents("a");
+        var first = _placement.Enqueue(Task("t1"));
+
+        Assert.NotNull(first);
+        Assert.True(first!.Agent.IsCompleted);
+        Assert.Null(_placement.Enqueue(Task("t1")));
+        Assert.Equal(1, _placement.LoadOf("a"));
+    }
+
+    [Fact]
+    public void The_same_attempt_still_waiting_is_dropped()
+    {
+        var waiting = _placement.Enqueue(Task("t1")); // no agents: it waits
+
+        Assert.NotNull(waiting);
+        Assert.Null(_placement.Enqueue(Task("t1")));
+        Assert.Single(_placement.Waiting);
+        Agents("a");
+        _placement.Pulse();
+        Assert.True(waiting!.Agent.IsCompleted);
+        Assert.Empty(_placement.Waiting);
+        Assert.Equal(1, _placement.LoadOf("a"));
+    }
+
+    [Fact]
+    public void A_finished_attempt_is_not_run_again_but_the_next_attempt_is_placed()
+    {
+        Agents("a");
+        _placement.Enqueue(Task("t1"));
+        Assert.NotNull(_placement.Finish("t1", 0, "a", succeeded: false, durationMs: 5));
+
+        Assert.Null(_placement.Enqueue(Task("t1", attempt: 0)));
+        var retry = _placement.Enqueue(Task("t1", attempt: 1));
+        Assert.NotNull(retry);
+        Assert.True(retry!.Agent.IsCompleted);
+    }
+}
