@@ -7,5 +7,11 @@ public static class ApiErrors
 
     public static IResult BadRequest(string error) => Results.BadRequest(new ApiError(error));
 
+    /// <summary>503: the request was fine but a dependency (the broker) is away; <paramref name="taskId"/> names what to resubmit.</summary>
+    public static IResult Unavailable(string error, string? taskId = null) =>
+        Results.Json(new UnavailableError(error, taskId), statusCode: StatusCodes.Status503ServiceUnavailable);
+
     public sealed record ApiError(string Error);
+
+    public sealed record UnavailableError(string Error, string? TaskId);
 }

@@ -35,9 +35,16 @@ public static class TaskEndpoints
         return app;
     }
 
-    /// <summary>The same intake as the broker's: 202 with the id, or 400 with the reason.</summary>
+    /// <summary>How long a submission waits for the broker to confirm it before answering 503.</summary>
+    static readonly TimeSpan BrokerConfirmTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The same intake as the broker's: 202 with the id, or 400 with the reason. 503 when the broker is
+    /// unreachable: nothing is taken when the bus is known to be down; a send the broker did not confirm in
+    /// time leaves the task Pending, and submitting the same taskId again is safe (it is accepted once).
+    /// </summary>
     static async Task<IResult> SubmitAsync(HttpRequest request, TaskIntake intake, ISendEndpointProvider sender, IPublishEndpoint publisher,
-        CancellationToken ct)
+        IBusControl bus, CancellationToken ct)
     {
         SubmitTask? submission;
         try
@@ -51,8 +58,23 @@ public static class TaskEndpoints
         if (submission is null)
             return ApiErrors.BadRequest("the body must be a task object");
 
-        var taskId = string.IsNullOrWhiteSpace(submission.TaskId) ? TaskIntake.NewTaskId() : submission.TaskId!;
-        var rejection = await intake.SubmitAsync(submission, taskId, sender, publisher, ct);
+        var clientId = !string.IsNullOrWhiteSpace(submission.TaskId);
+        var taskId = clientId ? submission.TaskId! : TaskIntake.NewTaskId();
+        if (bus.CheckHealth() is { Status: BusHealthStatus.Unhealthy } health)
+            return ApiErrors.Unavailable($"the broker is unreachable, task not accepted; submit it again later ({health.Description})");
+
+        string? rejection;
+        using var confirm = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        confirm.CancelAfter(BrokerConfirmTimeout);
+        try
+        {
+            rejection = await intake.SubmitAsync(submission, taskId, clientId, sender, publisher, confirm.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return ApiErrors.Unavailable($"the broker did not confirm task '{taskId}' within {BrokerConfirmTimeout.TotalSeconds:0} s; " +
+                                         "submit it again with the same taskId (it is accepted once)", taskId);
+        }
         return rejection is null
             ? Results.Accepted($"/api/tasks/{taskId}", new { taskId })
             : Results.BadRequest(new { error = rejection, taskId });

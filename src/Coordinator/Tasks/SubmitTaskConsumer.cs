@@ -8,9 +8,9 @@ public sealed class SubmitTaskConsumer(TaskIntake intake) : IConsumer<SubmitTask
 {
     public Task Consume(ConsumeContext<SubmitTask> context)
     {
-        var taskId = string.IsNullOrWhiteSpace(context.Message.TaskId)
-            ? context.MessageId?.ToString() ?? TaskIntake.NewTaskId()
-            : context.Message.TaskId!;
-        return intake.SubmitAsync(context.Message, taskId, context, context, context.CancellationToken);
+        var clientId = !string.IsNullOrWhiteSpace(context.Message.TaskId);
+        var taskId = clientId ? context.Message.TaskId! : context.MessageId?.ToString() ?? TaskIntake.NewTaskId();
+        return intake.SubmitAsync(context.Message, taskId, clientId || context.ReceiveContext.Redelivered, context, context,
+            context.CancellationToken);
     }
 }

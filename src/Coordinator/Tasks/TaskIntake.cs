@@ -7,22 +7,32 @@ namespace Coordinator.Tasks;
 /// <summary>
 /// Accepts or rejects a submission (from the intake queue or the HTTP API): a rejected one is
 /// recorded as Rejected with its reason and announced with TaskRejected; an accepted one is recorded
-/// Pending and sent to the dispatch queue with its priority as the AMQP priority.
+/// Pending and sent to the dispatch queue with its priority as the AMQP priority. A task id that is
+/// already known is not taken twice: submitting it again (a client retrying, or the broker redelivering
+/// a submission) is acknowledged as accepted, and re-sent to dispatch only while it is still Pending
+/// (the dispatcher drops the copy if the first one arrived after all).
 /// </summary>
 public sealed partial class TaskIntake(
     TaskRules rules,
     AgentRegistry registry,
     AgentRegistryLoader agents,
     TaskLedger ledger,
+    TaskQueries queries,
     TimeProvider time,
     ILogger<TaskIntake> logger)
 {
     public static string NewTaskId() => NewId.NextGuid().ToString();
 
-    /// <summary>Returns the rejection reason, or null when the task was accepted.</summary>
-    public async Task<string?> SubmitAsync(SubmitTask submission, string taskId, ISendEndpointProvider sender, IPublishEndpoint publisher,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the rejection reason, or null when the task was accepted. <paramref name="mayBeKnown"/>: the id came
+    /// from the client or the message is a redelivery, so the ledger is asked first (a generated id is new by construction).
+    /// </summary>
+    public async Task<string?> SubmitAsync(SubmitTask submission, string taskId, bool mayBeKnown, ISendEndpointProvider sender,
+        IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
+        if (mayBeKnown && await queries.FindAsync(taskId, cancellationToken) is { } known)
+            return await ResubmittedAsync(submission, known, sender, cancellationToken);
+
         var now = time.GetUtcNow();
         var reason = rules.Validate(submission);
         var task = reason is null ? TaskRules.ToDispatch(submission, taskId, now) : null;
@@ -46,6 +56,18 @@ public sealed partial class TaskIntake(
         return null;
     }
 
+    async Task<string?> ResubmittedAsync(SubmitTask submission, TaskView known, ISendEndpointProvider sender, CancellationToken cancellationToken)
+    {
+        if (known.Status == nameof(TaskStatus.Rejected))
+            return $"task id '{known.TaskId}' was already submitted and rejected: {known.Reason}";
+        if (!string.Equals(known.TaskType, submission.TaskType?.Trim(), StringComparison.OrdinalIgnoreCase))
+            return $"task id '{known.TaskId}' is already used by a '{known.TaskType}' task";
+        LogResubmitted(known.TaskId, known.Status);
+        if (known.Status == nameof(TaskStatus.Pending) && known.Attempts == 0 && rules.Validate(submission) is null)
+            await DispatchQueue.SendAsync(sender, TaskRules.ToDispatch(submission, known.TaskId, known.SubmittedAt), cancellationToken);
+        return null;
+    }
+
     static TaskRecord Record(SubmitTask submission, string taskId, TaskStatus status, DateTimeOffset now, string? reason) => new()
     {
         TaskId = taskId,
@@ -64,6 +86,9 @@ public sealed partial class TaskIntake(
         Reason = reason,
         FinishedAt = status == TaskStatus.Rejected ? now : null,
     };
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} submitted again while {Status}: accepted once, not twice")]
+    partial void LogResubmitted(string taskId, string status);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} rejected: {Reason}")]
     partial void LogRejected(string taskId, string reason);

@@ -37,7 +37,13 @@ public sealed class Under_steady_load(ITestOutputHelper output)
         var recovery = (await system.Api.MetricsAsync()).GetProperty("recovery");
         output.WriteLine($"completed {tasks.Values.Count(t => t.Status == "Completed")}, dead-lettered {tasks.Values.Count(t => t.Status == "DeadLettered")}, " +
                          $"moved {tasks.Values.Count(t => t.Attempts > 1)}; recovery: {recovery}");
+        // The coordinator's own account of each detection and recovery.
+        foreach (var line in system.Coordinator.Output.Split('\n').Where(l => HealthLog.IsMatch(l)))
+            output.WriteLine(line);
     }
+
+    static readonly System.Text.RegularExpressions.Regex HealthLog =
+        new(@"Broker|heartbeats|moved back|suspect|consumer", System.Text.RegularExpressions.RegexOptions.Compiled);
 
     [Fact]
     public async Task Agents_killed_every_few_seconds_lose_no_task()
@@ -90,6 +96,81 @@ public sealed class Under_steady_load(ITestOutputHelper output)
         ids.AddRange(await SubmitSteadilyAsync(system, Tasks / 2, TimeSpan.FromMilliseconds(50)));
 
         await AssertEveryTaskEndedOnceAsync(system, ids);
+    }
+
+    [Fact]
+    public async Task The_broker_restarted_mid_load_loses_no_task()
+    {
+        await using var system = await TestSystem.StartAsync();
+        await system.StartActiveAgentsAsync(("weathered-1", []), ("weathered-2", []));
+        Task? outage = null;
+        var brokerDown = false;
+        try
+        {
+            var ids = new List<string>();
+            var refused = 0;
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < Tasks / 2; i++)
+            {
+                var id = $"through-outage-{i}";
+                refused += await SubmitUntilAcceptedAsync(system, id);
+                ids.Add(id);
+                if (i == 15)
+                {
+                    brokerDown = true;
+                    outage = RestartBrokerAsync();
+                }
+                await Task.Delay(50);
+            }
+            await outage!;
+            brokerDown = false;
+            output.WriteLine($"{ids.Count} tasks accepted in {clock.Elapsed.TotalSeconds:0.0} s; {refused} submission(s) answered 503 during the outage and sent again");
+
+            await AssertEveryTaskEndedOnceAsync(system, ids);
+            Assert.True(refused > 0, "no submission met the outage: the test did not test it");
+        }
+        finally
+        {
+            if (brokerDown)
+            {
+                if (outage is not null)
+                    await Task.WhenAny(outage, Task.Delay(TimeSpan.FromSeconds(60)));
+                await BrokerOutage.StartAsync();
+            }
+        }
+
+        async Task RestartBrokerAsync()
+        {
+            var down = Stopwatch.StartNew();
+            await BrokerOutage.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(3)); // the outage itself
+            await BrokerOutage.StartAsync();
+            output.WriteLine($"broker stopped and started again: {down.Elapsed.TotalSeconds:0.0} s down");
+        }
+    }
+
+    /// <summary>Submits with a client-chosen id, sending it again on 503 (safe: an id is accepted once); returns how many 503s it took.</summary>
+    static async Task<int> SubmitUntilAcceptedAsync(TestSystem system, string taskId)
+    {
+        var deadline = Stopwatch.StartNew();
+        for (var refusals = 0; ; refusals++)
+        {
+            try
+            {
+                var (status, body) = await system.Api.PostTaskAsync(new { taskId, taskType = "sleep", payload = new { ms = 300 } });
+                if (status == System.Net.HttpStatusCode.Accepted)
+                    return refusals;
+                if (status != System.Net.HttpStatusCode.ServiceUnavailable)
+                    throw new InvalidOperationException($"task {taskId} refused: {(int)status} {body}");
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // the coordinator's HTTP side is busy reconnecting; try again
+            }
+            if (deadline.Elapsed > TimeSpan.FromSeconds(90))
+                throw new TimeoutException($"task {taskId} not accepted within 90 s ({refusals} refusals)");
+            await Task.Delay(200);
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Coordinator.Contracts;
 using Coordinator.IntegrationTests.Infrastructure;
 
@@ -102,5 +103,24 @@ public sealed class When_tasks_are_submitted : IAsyncLifetime
         Assert.All(completed, t => Assert.Equal(t.TaskId, t.Result!.Value.GetString()));
         Assert.All(completed, t => Assert.Equal(1, t.Attempts));
         Assert.Equal(ids.Count, (await _system.Api.TasksAsync()).Count);
+    }
+
+    [Fact]
+    public async Task The_same_task_id_submitted_again_is_accepted_once_and_runs_once()
+    {
+        var task = new { taskId = "submitted-thrice", taskType = "sleep", payload = new { ms = 400 } };
+
+        Assert.Equal("submitted-thrice", await _system.Api.SubmitAsync(task));
+        Assert.Equal("submitted-thrice", await _system.Api.SubmitAsync(task)); // a client retrying after a lost answer
+        await _system.WaitForTaskAsync("submitted-thrice", "Completed");
+        Assert.Equal("submitted-thrice", await _system.Api.SubmitAsync(task));
+        var (status, body) = await _system.Api.PostTaskAsync(new { taskId = "submitted-thrice", taskType = "echo" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("already used by a 'sleep' task", body.GetProperty("error").GetString());
+        var done = await _system.WaitForTaskAsync("submitted-thrice", "Completed");
+        Assert.Equal(1, done.Attempts);
+        Assert.Equal(2, Regex.Count(_system.Coordinator.Output, "Task submitted-thrice submitted again"));
+        Assert.DoesNotContain("Stale result for task submitted-thrice", _system.Coordinator.Output);
     }
 }
