@@ -6,7 +6,7 @@ namespace Coordinator.Bench;
 /// <summary>The command line. Unset values (null) take the chosen scenario's defaults.</summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "all"];
+    public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "recovery", "all"];
     static readonly string[] TaskTypes = ["echo", "sleep", "compute"];
 
     public int? Tasks { get; init; }
@@ -33,7 +33,7 @@ public sealed record BenchOptions
           --payload JSON     the task payload (defaults: echo {"hello":"bench"}, sleep {"ms":50}, compute {"iterations":1000})
           --rate R           tasks/s to submit at; 0 = as fast as possible (default 0)
           --strategy NAME    the coordinator's Coordinator__LoadBalancingStrategy (default LeastConnections)
-          --scenario NAME    throughput | latency | scaling | fairness | all (default: one custom run from the options above)
+          --scenario NAME    throughput | latency | scaling | fairness | recovery | all (default: one custom run from the options above)
           --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise)
           --warmup N         unmeasured tasks run first on each system, as fast as possible (default: as many as a measured run, at most 2000, 200 of sleep)
           --timeout S        longest one measured run may take, seconds (default 120)

@@ -53,6 +53,7 @@ public static class EntityNames
         [typeof(TaskRejected)] = TaskEvents,
         [typeof(AgentHeartbeatMissed)] = AgentHealth,
         [typeof(AgentFailureDetected)] = AgentHealth,
+        [typeof(AgentHealthAssessed)] = AgentHealth,
     };
 
     /// <summary>The exchange a contract is published to, or null for one that is not part of the public surface.</summary>

@@ -28,7 +28,7 @@ public sealed class CoordinatorOptions : IValidatableObject
 
     /// <summary>How often the health sweep looks for silent agents.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
-    public TimeSpan HealthSweepInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan HealthSweepInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Longest a task may run when it carries no deadline of its own.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]

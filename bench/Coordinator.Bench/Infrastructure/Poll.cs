@@ -28,4 +28,13 @@ public static class Poll
         throw new TimeoutException($"timed out after {timeout.TotalSeconds:0} s waiting for {what}" +
                                    (lastError is null ? "" : $" (last error: {lastError})") + "\n" + diagnostics());
     }
+
+    /// <summary>Polls a value until it satisfies <paramref name="done"/>; returns it.</summary>
+    public static async Task<T> ValueAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what,
+        CancellationToken cancellationToken)
+    {
+        T last = default!;
+        await UntilAsync(async () => done(last = await probe()), timeout, what, () => $"last seen: {last}", cancellationToken);
+        return last;
+    }
 }

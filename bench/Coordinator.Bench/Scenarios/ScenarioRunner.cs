@@ -37,11 +37,15 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
             case "fairness":
                 await FairnessAsync();
                 break;
+            case "recovery":
+                await RecoveryAsync();
+                break;
             default:
                 var peak = await ThroughputAsync();
                 await LatencyAsync(peak);
                 await ScalingAsync();
                 await FairnessAsync();
+                await RecoveryAsync();
                 break;
         }
         if (_checks.Count > 0)
@@ -152,6 +156,15 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
         _checks.Add(new TargetCheck("fairness", "Jain >= 0.98 for homogeneous agents under LeastConnections",
             $"{ResultTable.F(coordinated.Jain, "0.0000")} (baseline {ResultTable.F(baseline.Jain, "0.0000")})",
             coordinated.Jain >= 0.98 && !coordinated.TimedOut));
+    }
+
+    /// <summary>(e) issue 4: agents killed and frozen under load; detection and time to running elsewhere.</summary>
+    async Task RecoveryAsync()
+    {
+        const int kills = 6, freezes = 3;
+        Heading($"recovery: {kills} agents killed (kill -9) and {freezes} frozen (SIGSTOP), one at a time, under steady load; 3 agents × 4");
+        _checks.AddRange(await new RecoveryScenario(kills, freezes, output, cancellationToken).RunAsync());
+        output.WriteLine($"  {MachineActivity.Describe()}");
     }
 
     /// <summary>Starts a system, warms it up, measures it <see cref="Repeat"/> times, stops it; returns the medians.</summary>

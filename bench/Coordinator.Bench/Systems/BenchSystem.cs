@@ -22,6 +22,8 @@ public abstract class BenchSystem : IAsyncDisposable
 
     readonly List<HostProcess> _processes = [];
     readonly List<string> _agentIds = [];
+    readonly Dictionary<string, HostProcess> _agentProcesses = new(StringComparer.Ordinal);
+    IReadOnlyDictionary<string, string> _agentSettings = new Dictionary<string, string>();
     IBusControl? _bus;
     bool _virtualHostCreated;
     volatile WorkloadRun? _current;
@@ -77,17 +79,36 @@ public abstract class BenchSystem : IAsyncDisposable
     /// <summary>Starts the agent processes, <c>{tag}-a{n}</c>, with the given extra settings.</summary>
     protected void StartAgents(IReadOnlyDictionary<string, string> settings)
     {
+        _agentSettings = settings;
         for (var i = 1; i <= AgentCount; i++)
         {
             var agentId = $"{Tag}-a{i}";
-            var environment = BrokerEnvironment();
-            environment["Agent__WorkDirectory"] = Path.Combine(WorkDirectory, "agents", agentId);
-            foreach (var (key, value) in settings)
-                environment[key] = value;
-            Start($"agent {agentId}", RepositoryPaths.AgentWorkerDll,
-                ["--agent-id", agentId, "--concurrency", Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)], environment);
+            StartAgent(agentId);
             _agentIds.Add(agentId);
         }
+    }
+
+    void StartAgent(string agentId)
+    {
+        var environment = BrokerEnvironment();
+        environment["Agent__WorkDirectory"] = Path.Combine(WorkDirectory, "agents", agentId);
+        foreach (var (key, value) in _agentSettings)
+            environment[key] = value;
+        _agentProcesses[agentId] = Start($"agent {agentId}", RepositoryPaths.AgentWorkerDll,
+            ["--agent-id", agentId, "--concurrency", Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)], environment);
+    }
+
+    /// <summary>An agent's current process, to kill or pause it.</summary>
+    public HostProcess AgentProcess(string agentId) => _agentProcesses[agentId];
+
+    /// <summary>Starts an agent again under the same id after its process was killed (the dead one is forgotten).</summary>
+    public async Task RestartAgentAsync(string agentId)
+    {
+        var dead = _agentProcesses[agentId];
+        lock (_processes)
+            _processes.Remove(dead);
+        await dead.DisposeAsync();
+        StartAgent(agentId);
     }
 
     /// <summary>Throws (with the processes' output) when one of them has exited.</summary>

@@ -15,6 +15,9 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
 
     public string Strategy { get; } = strategy;
 
+    /// <summary>The coordinator's HTTP API (base address set once started).</summary>
+    public HttpClient Api => _api;
+
     protected override async Task StartProcessesAsync(CancellationToken cancellationToken)
     {
         var port = FreePort.Next();

@@ -32,6 +32,9 @@ public class AgentState : SagaStateMachineInstance
     public DateTimeOffset? LastHeartbeatSentAt { get; set; }
     public long HeartbeatCount { get; set; }
     public string ReportedStatus { get; set; } = "";
+    /// <summary>The coordinator's own verdict (<see cref="Coordinator.Contracts.AgentHealthAssessed"/>); the state follows the worse of it and the report.</summary>
+    public string AssessedStatus { get; set; } = "";
+    public string AssessedReason { get; set; } = "";
     public double CpuPercent { get; set; }
     public long MemoryUsedMb { get; set; }
     public long DiskUsedMb { get; set; }

@@ -41,6 +41,11 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
             e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId));
             e.OnMissingInstance(m => m.Discard());
         });
+        Event(() => HealthAssessed, e =>
+        {
+            e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId));
+            e.OnMissingInstance(m => m.Discard());
+        });
 
         Initially(
             When(RegisterRequested, ctx => rules.Validate(ctx.Message) is null)
@@ -73,9 +78,20 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         During(Active, Degraded, Unhealthy,
             When(HeartbeatReceived, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
                 .Then(ctx => RecordHeartbeat(ctx, time))
-                .If(ctx => IsLatest(ctx) && ctx.Message.Health.Status == AgentHealthStatus.Healthy, b => b.TransitionTo(Active))
-                .If(ctx => IsLatest(ctx) && ctx.Message.Health.Status == AgentHealthStatus.Degraded, b => b.TransitionTo(Degraded))
-                .If(ctx => IsLatest(ctx) && ctx.Message.Health.Status == AgentHealthStatus.Unhealthy, b => b.TransitionTo(Unhealthy)));
+                .If(ctx => IsLatest(ctx) && Effective(ctx.Saga) == AgentHealthStatus.Healthy, b => b.TransitionTo(Active))
+                .If(ctx => IsLatest(ctx) && Effective(ctx.Saga) == AgentHealthStatus.Degraded, b => b.TransitionTo(Degraded))
+                .If(ctx => IsLatest(ctx) && Effective(ctx.Saga) == AgentHealthStatus.Unhealthy, b => b.TransitionTo(Unhealthy)));
+
+        // The coordinator's own verdict: the state follows the worse of it and the agent's report. An agent
+        // unhealthy for missing heartbeats stays so until it is heard from again.
+        During(Active, Degraded, Unhealthy,
+            When(HealthAssessed)
+                .Then(ctx => ApplyAssessment(ctx.Saga, ctx.Message, time))
+                .If(ctx => ctx.Saga.MissedHeartbeats == 0 && Effective(ctx.Saga) == AgentHealthStatus.Healthy, b => b.TransitionTo(Active))
+                .If(ctx => ctx.Saga.MissedHeartbeats == 0 && Effective(ctx.Saga) == AgentHealthStatus.Degraded, b => b.TransitionTo(Degraded))
+                .If(ctx => Effective(ctx.Saga) == AgentHealthStatus.Unhealthy, b => b.TransitionTo(Unhealthy)));
+        During(Draining,
+            When(HealthAssessed).Then(ctx => ApplyAssessment(ctx.Saga, ctx.Message, time)));
 
         During(Draining,
             When(HeartbeatReceived, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
@@ -133,8 +149,10 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         During(Failed,
             Ignore(HeartbeatMissed),
             Ignore(FailureDetected),
+            Ignore(HealthAssessed),
             Ignore(DrainRequested));
         During(Unregistered,
+            Ignore(HealthAssessed),
             Ignore(HeartbeatReceived),
             Ignore(HeartbeatMissed),
             Ignore(FailureDetected),
@@ -182,12 +200,38 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
     public Event<UnregisterAgent> UnregisterRequested { get; private set; } = null!;
     public Event<AgentHeartbeatMissed> HeartbeatMissed { get; private set; } = null!;
     public Event<AgentFailureDetected> FailureDetected { get; private set; } = null!;
+    public Event<AgentHealthAssessed> HealthAssessed { get; private set; } = null!;
 
     internal static bool IsCurrentInstance(AgentState saga, Guid instanceId) => saga.InstanceId == instanceId;
 
     /// <summary>A verdict made before the agent's latest heartbeat arrived is out of date.</summary>
     static bool IsStaleVerdict(AgentState saga, DateTimeOffset? verdictLastHeartbeat) =>
         verdictLastHeartbeat is { } seen && saga.LastHeartbeat is { } latest && latest > seen;
+
+    /// <summary>The worse of the agent's own report and the coordinator's assessment.</summary>
+    internal static AgentHealthStatus Effective(AgentState saga)
+    {
+        var reported = Enum.TryParse<AgentHealthStatus>(saga.ReportedStatus, out var r) ? r : AgentHealthStatus.Healthy;
+        var assessed = Enum.TryParse<AgentHealthStatus>(saga.AssessedStatus, out var a) ? a : AgentHealthStatus.Healthy;
+        return reported > assessed ? reported : assessed;
+    }
+
+    static void ApplyAssessment(AgentState saga, AgentHealthAssessed message, TimeProvider time)
+    {
+        saga.AssessedStatus = message.Status.ToString();
+        saga.AssessedReason = message.Reason;
+        saga.UpdatedAt = time.GetUtcNow();
+        saga.StateReason = ReasonFor(saga);
+    }
+
+    /// <summary>Why the agent is in its state: the coordinator's finding when that is what decides it, else the agent's report.</summary>
+    static string ReasonFor(AgentState saga)
+    {
+        var reported = Enum.TryParse<AgentHealthStatus>(saga.ReportedStatus, out var r) ? r : AgentHealthStatus.Healthy;
+        if (Effective(saga) > reported)
+            return $"coordinator: {saga.AssessedReason}";
+        return reported == AgentHealthStatus.Healthy ? "heartbeat" : $"agent reported {reported}";
+    }
 
     static bool IsLatest(BehaviorContext<AgentState, AgentHeartbeat> ctx) => ctx.Saga.LastHeartbeatSentAt == ctx.Message.Timestamp;
 
@@ -215,6 +259,8 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         saga.LastHeartbeat = now;
         saga.LastHeartbeatSentAt = null;
         saga.ReportedStatus = nameof(AgentHealthStatus.Healthy);
+        saga.AssessedStatus = nameof(AgentHealthStatus.Healthy);
+        saga.AssessedReason = "";
         saga.ActiveTasks = 0;
         saga.ErrorCount = 0;
         saga.MissedHeartbeats = 0;
@@ -244,7 +290,7 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         saga.ActiveTasks = health.ActiveTasks;
         saga.ErrorCount = health.ErrorCount;
         saga.MissedHeartbeats = 0;
-        saga.StateReason = health.Status == AgentHealthStatus.Healthy ? "heartbeat" : $"agent reported {health.Status}";
+        saga.StateReason = ReasonFor(saga);
     }
 
     internal static AgentRegistered RegisteredFrom(AgentState saga, TimeProvider time) => new()

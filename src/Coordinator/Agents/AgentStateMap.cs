@@ -22,6 +22,8 @@ public sealed class AgentStateMap : IEntityTypeConfiguration<AgentState>
         entity.Property(x => x.AgentVersion).HasMaxLength(64);
         entity.Property(x => x.HostName).HasMaxLength(256);
         entity.Property(x => x.ReportedStatus).HasMaxLength(32);
+        entity.Property(x => x.AssessedStatus).HasMaxLength(32);
+        entity.Property(x => x.AssessedReason).HasMaxLength(1024);
         entity.Property(x => x.Version).IsConcurrencyToken();
         entity.Property(x => x.Labels).HasConversion(
                 v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),

@@ -47,6 +47,8 @@ public sealed record AgentView
         Health = new AgentHealthView
         {
             ReportedStatus = saga.ReportedStatus,
+            AssessedStatus = string.IsNullOrEmpty(saga.AssessedStatus) ? "Healthy" : saga.AssessedStatus,
+            AssessedReason = saga.AssessedReason,
             Usage = new ResourceUsage { CpuPercent = saga.CpuPercent, MemoryMb = saga.MemoryUsedMb, DiskMb = saga.DiskUsedMb },
             ErrorCount = saga.ErrorCount,
             MissedHeartbeats = saga.MissedHeartbeats,

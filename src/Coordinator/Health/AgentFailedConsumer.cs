@@ -12,7 +12,7 @@ public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics 
         var failed = context.Message;
         if (failed.LastHeartbeat is { } heard)
             metrics.Detected(failed.Timestamp - heard);
-        await recovery.RecoverAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, deleteQueue: false, context, context.CancellationToken);
+        await recovery.RecoverAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, context, context.CancellationToken);
         if (provisioner.Owns(failed.AgentId))
             _ = provisioner.RestartAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, CancellationToken.None);
     }

@@ -7,5 +7,5 @@ namespace Coordinator.Health;
 public sealed class AgentUnregisteredConsumer(AgentRecovery recovery) : IConsumer<AgentUnregistered>
 {
     public Task Consume(ConsumeContext<AgentUnregistered> context) =>
-        recovery.RecoverAsync(context.Message.AgentId, context.Message.Reason, null, deleteQueue: true, context, context.CancellationToken);
+        recovery.RecoverAsync(context.Message.AgentId, context.Message.Reason, null, context, context.CancellationToken);
 }

@@ -1,3 +1,4 @@
+using Coordinator.Hosting;
 using MassTransit;
 using Quartz;
 
@@ -10,7 +11,10 @@ public static class HealthRegistration
     /// <summary>The heartbeat sweep on Quartz, and the readiness checks (database; the bus adds its own).</summary>
     public static IServiceCollection AddAgentHealthMonitoring(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddValidatedOptions<DetectionOptions>(DetectionOptions.Section);
         services.AddSingleton<HeartbeatSweeper>();
+        services.AddSingleton<PerformanceBaselines>();
+        services.AddSingleton<Messaging.QueueConsumerProbe>();
         services.AddSingleton<AgentRecovery>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;

@@ -1,21 +1,34 @@
 using Coordinator.Agents;
 using Coordinator.Contracts;
+using Coordinator.Messaging;
 using MassTransit;
 
 namespace Coordinator.Health;
 
 /// <summary>
-/// One pass of heartbeat-timeout detection. Silence is counted in heartbeat intervals since the later
-/// of the agent's last heartbeat and this coordinator's start (so a restart does not fail agents that
-/// simply could not reach a stopped coordinator, or while the broker was away: no verdicts are made while
-/// this coordinator's own bus is down, and every agent gets a full window once it is back). At UnhealthyThreshold misses the agent is reported
-/// unhealthy; at FailureThreshold, failed. Also refreshes the in-memory registry.
+/// One pass of failure and condition detection over the live agents; also refreshes the in-memory registry.
+/// An agent is failed, whichever comes first, when:
+/// <list type="bullet">
+/// <item>its queue has no consumer (its process or its connection is gone) and it has been silent for
+/// Detection:ConsumerLossHeartbeats intervals;</item>
+/// <item>phi-accrual suspicion over its own heartbeat history reaches Detection:PhiThreshold, after at
+/// least Detection:EarliestFailureHeartbeats intervals of silence;</item>
+/// <item>it has missed FailureThreshold heartbeats (UnhealthyThreshold makes it Unhealthy first).</item>
+/// </list>
+/// Silence is measured from the later of its last heartbeat and the moment this coordinator's bus became
+/// connected (so neither a coordinator restart nor a broker outage fails agents that could not be heard).
+/// Otherwise the coordinator's own verdict on its condition (resources near its declared limits, latency or
+/// errors off its baseline, no consumer while it still heartbeats) is published when it changes.
 /// </summary>
 public sealed partial class HeartbeatSweeper(
     AgentRegistryLoader loader,
     IBus publisher,
     IBusControl bus,
     CoordinatorOptions options,
+    DetectionOptions detection,
+    QueueConsumerProbe probe,
+    PerformanceBaselines performance,
+    AgentRecovery recovery,
     TimeProvider time,
     ILogger<HeartbeatSweeper> logger)
 {
@@ -25,6 +38,19 @@ public sealed partial class HeartbeatSweeper(
     bool? _connected;
     DateTimeOffset? _lostAt;
 
+    /// <summary>What the sweep remembers of one agent instance.</summary>
+    sealed class Watch(Guid instanceId, HeartbeatHistory history)
+    {
+        public Guid InstanceId { get; } = instanceId;
+        public HeartbeatHistory History { get; } = history;
+        public DateTimeOffset? ConsumerMissingSince { get; set; }
+        public (AgentHealthStatus Status, DateTimeOffset At)? LastPublished { get; set; }
+    }
+
+    readonly Dictionary<string, Watch> _watches = new(StringComparer.Ordinal);
+    DateTimeOffset _keptQueuesCheckedAt;
+    static readonly TimeSpan KeptQueuesEvery = TimeSpan.FromSeconds(5);
+
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var agents = await loader.RefreshAsync(cancellationToken);
@@ -33,36 +59,114 @@ public sealed partial class HeartbeatSweeper(
         if (!BrokerReachable(now))
             return 0;
         var verdicts = 0;
-        foreach (var agent in agents.Where(a => AgentStates.Live.Contains(a.CurrentState)))
+        var live = agents.Where(a => AgentStates.Live.Contains(a.CurrentState)).ToList();
+        foreach (var gone in _watches.Keys.Except(live.Select(a => a.AgentId)).ToList())
+            _watches.Remove(gone);
+        foreach (var agent in live)
         {
+            var watch = WatchOf(agent);
+            watch.History.Observe(agent.HeartbeatCount, agent.LastHeartbeat ?? agent.RegisteredAt);
             var lastSeen = Max(agent.LastHeartbeat ?? agent.RegisteredAt, _listeningSince);
-            var missed = (int)Math.Floor((now - lastSeen) / options.HeartbeatInterval);
-            if (missed >= options.FailureThreshold)
+            var silence = now - lastSeen;
+            var missed = silence / options.HeartbeatInterval;
+            int? consumers = detection.ProbeConsumers ? await probe.ConsumersAsync(EntityNames.AgentQueue(agent.AgentId), cancellationToken) : null;
+
+            if (FailureReason(watch, silence, missed, consumers, agent.AgentId) is { } failure)
             {
-                LogFailed(agent.AgentId, missed, (now - lastSeen).TotalSeconds);
+                LogFailed(agent.AgentId, failure);
                 await publisher.Publish(new AgentFailureDetected
                 {
                     AgentId = agent.AgentId,
-                    Reason = $"missed {missed} heartbeats (silent for {(now - lastSeen).TotalSeconds:0.0} s)",
+                    Reason = failure,
                     LastHeartbeat = agent.LastHeartbeat,
                     Timestamp = now,
                 }, cancellationToken);
                 verdicts++;
+                continue;
             }
-            else if (missed >= options.UnhealthyThreshold && agent.CurrentState != AgentStates.Unhealthy)
+            if (missed >= options.UnhealthyThreshold)
             {
-                LogMissed(agent.AgentId, missed);
+                if (agent.CurrentState == AgentStates.Unhealthy)
+                    continue;
+                LogMissed(agent.AgentId, (int)missed);
                 await publisher.Publish(new AgentHeartbeatMissed
                 {
                     AgentId = agent.AgentId,
-                    MissedHeartbeats = missed,
+                    MissedHeartbeats = (int)missed,
                     LastHeartbeat = agent.LastHeartbeat,
                     Timestamp = now,
                 }, cancellationToken);
                 verdicts++;
+                continue;
             }
+            if (await AssessAsync(agent, watch, consumers, now, cancellationToken))
+                verdicts++;
+        }
+        if (now - _keptQueuesCheckedAt >= KeptQueuesEvery)
+        {
+            _keptQueuesCheckedAt = now;
+            await recovery.RetryKeptQueuesAsync(live.Select(a => a.AgentId).ToHashSet(StringComparer.Ordinal), cancellationToken);
         }
         return verdicts;
+    }
+
+    Watch WatchOf(AgentState agent)
+    {
+        if (_watches.TryGetValue(agent.AgentId, out var watch) && watch.InstanceId == agent.InstanceId)
+            return watch;
+        if (watch is not null)
+            performance.Forget(agent.AgentId); // a new instance starts without history
+        return _watches[agent.AgentId] = new Watch(agent.InstanceId, new HeartbeatHistory(detection.PhiWindow, detection.PhiMinStdDeviation));
+    }
+
+    string? FailureReason(Watch watch, TimeSpan silence, double missed, int? consumers, string agentId)
+    {
+        if (missed >= options.FailureThreshold)
+            return $"missed {(int)missed} heartbeats (silent for {silence.TotalSeconds:0.0} s)";
+        if (consumers == 0 && missed >= detection.ConsumerLossHeartbeats)
+            return $"no consumer on {EntityNames.AgentQueue(agentId)} and silent for {silence.TotalSeconds:0.0} s: its process or connection is gone";
+        var phi = watch.History.Phi(silence);
+        if (missed >= detection.EarliestFailureHeartbeats && phi >= detection.PhiThreshold)
+            return $"phi {Math.Min(phi, 99):0.0} after {silence.TotalSeconds:0.0} s of silence (over {watch.History.Samples} heartbeat intervals)";
+        return null;
+    }
+
+    /// <summary>Publishes the coordinator's verdict on the agent's condition when it differs from what its saga holds.</summary>
+    async Task<bool> AssessAsync(AgentState agent, Watch watch, int? consumers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var findings = new List<(AgentHealthStatus Status, string Reason)>();
+
+        watch.ConsumerMissingSince = consumers == 0 ? watch.ConsumerMissingSince ?? now : null;
+        if (watch.ConsumerMissingSince is { } missingSince && now - missingSince >= 2 * options.HeartbeatInterval)
+            findings.Add((AgentHealthStatus.Unhealthy, $"no consumer on {EntityNames.AgentQueue(agent.AgentId)} for {(now - missingSince).TotalSeconds:0.0} s: it cannot receive work"));
+        if (ResourceFinding("memory", agent.MemoryUsedMb, agent.MemoryMb) is { } memory)
+            findings.Add(memory);
+        if (ResourceFinding("disk", agent.DiskUsedMb, agent.DiskMb) is { } disk)
+            findings.Add(disk);
+        if (performance.Assess(agent.AgentId) is { Status: not AgentHealthStatus.Healthy } slow)
+            findings.Add(slow);
+
+        var status = findings.Count == 0 ? AgentHealthStatus.Healthy : findings.Max(f => f.Status);
+        var held = Enum.TryParse<AgentHealthStatus>(agent.AssessedStatus, out var h) ? h : AgentHealthStatus.Healthy;
+        if (status == held || watch.LastPublished is { } last && last.Status == status && now - last.At < 2 * options.HeartbeatInterval)
+            return false;
+
+        var reason = string.Join("; ", findings.Where(f => f.Status == status).Select(f => f.Reason));
+        LogAssessed(agent.AgentId, status, reason);
+        watch.LastPublished = (status, now);
+        await publisher.Publish(new AgentHealthAssessed { AgentId = agent.AgentId, Status = status, Reason = reason, Timestamp = now }, cancellationToken);
+        return true;
+    }
+
+    (AgentHealthStatus, string)? ResourceFinding(string resource, long usedMb, long declaredMb)
+    {
+        if (declaredMb <= 0)
+            return null;
+        var share = (double)usedMb / declaredMb;
+        var status = share >= detection.ResourceUnhealthyRatio ? AgentHealthStatus.Unhealthy
+            : share >= detection.ResourceDegradedRatio ? AgentHealthStatus.Degraded
+            : AgentHealthStatus.Healthy;
+        return status == AgentHealthStatus.Healthy ? null : (status, $"{resource} {usedMb} of {declaredMb} MB ({share * 100:0}%)");
     }
 
     /// <summary>
@@ -89,6 +193,7 @@ public sealed partial class HeartbeatSweeper(
             _connected = true;
             _listeningSince = now;
         }
+        _connected = true;
         return true;
     }
 
@@ -103,6 +208,9 @@ public sealed partial class HeartbeatSweeper(
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId} missed {MissedHeartbeats} heartbeats: unhealthy")]
     partial void LogMissed(string agentId, int missedHeartbeats);
 
-    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} missed {MissedHeartbeats} heartbeats ({SilentSeconds:0.0} s): failed")]
-    partial void LogFailed(string agentId, int missedHeartbeats, double silentSeconds);
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} failed: {Reason}")]
+    partial void LogFailed(string agentId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId} assessed {Status} by the coordinator: {Reason}")]
+    partial void LogAssessed(string agentId, AgentHealthStatus status, string reason);
 }

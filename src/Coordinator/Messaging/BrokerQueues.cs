@@ -71,11 +71,18 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
             response.EnsureSuccessStatusCode();
     }
 
-    public async Task DeleteAsync(string queue, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a queue only while it has no consumer and no message, as the queue itself sees it at that moment
+    /// (not the lagging statistics). True when the queue is gone; false while it is in use or not empty.
+    /// </summary>
+    public async Task<bool> DeleteIfUnusedAsync(string queue, CancellationToken cancellationToken)
     {
         using var http = Client();
-        using var response = await http.DeleteAsync(QueuePath(queue), cancellationToken);
+        using var response = await http.DeleteAsync($"{QueuePath(queue)}?if-unused=true&if-empty=true", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+            return false; // "in use" or "not empty"
         if (response.StatusCode != HttpStatusCode.NotFound)
             response.EnsureSuccessStatusCode();
+        return true;
     }
 }

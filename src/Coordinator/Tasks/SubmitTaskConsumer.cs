@@ -8,9 +8,10 @@ public sealed class SubmitTaskConsumer(TaskIntake intake) : IConsumer<SubmitTask
 {
     public Task Consume(ConsumeContext<SubmitTask> context)
     {
-        var clientId = !string.IsNullOrWhiteSpace(context.Message.TaskId);
-        var taskId = clientId ? context.Message.TaskId! : context.MessageId?.ToString() ?? TaskIntake.NewTaskId();
-        return intake.SubmitAsync(context.Message, taskId, clientId || context.ReceiveContext.Redelivered, context, context,
-            context.CancellationToken);
+        var taskId = string.IsNullOrWhiteSpace(context.Message.TaskId)
+            ? context.MessageId?.ToString() ?? TaskIntake.NewTaskId()
+            : context.Message.TaskId!;
+        // A redelivery may follow a submission that was taken before the coordinator or the broker went down.
+        return intake.SubmitAsync(context.Message, taskId, context.ReceiveContext.Redelivered, context, context, context.CancellationToken);
     }
 }

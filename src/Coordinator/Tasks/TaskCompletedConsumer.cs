@@ -4,17 +4,19 @@ using MassTransit;
 
 namespace Coordinator.Tasks;
 
-public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskLedger ledger, ILogger<TaskCompletedConsumer> logger)
+public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskLedger ledger, Health.PerformanceBaselines baselines,
+    ILogger<TaskCompletedConsumer> logger)
     : IConsumer<TaskCompleted>
 {
     public async Task Consume(ConsumeContext<TaskCompleted> context)
     {
         var completed = context.Message;
-        if (placement.Finish(completed.TaskId, completed.Attempt, completed.AgentId, succeeded: true, completed.DurationMs) is null)
+        if (placement.Finish(completed.TaskId, completed.Attempt, completed.AgentId, succeeded: true, completed.DurationMs) is not { } finished)
         {
             LogStale(completed.TaskId, completed.Attempt, completed.AgentId);
             return;
         }
+        baselines.Record(completed.AgentId, finished.Task.TaskType, succeeded: true, completed.DurationMs);
         var at = completed.Timestamp.ToUniversalTime();
         // Acknowledged only once written: a coordinator killed before the batch lands gets this result again.
         await ledger.RecordDurablyAsync(new TaskUpdate(completed.TaskId, TaskStatus.Completed, completed.Attempt, at, r =>

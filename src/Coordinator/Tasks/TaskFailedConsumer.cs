@@ -9,6 +9,7 @@ public sealed partial class TaskFailedConsumer(
     TaskPlacement placement,
     TaskLedger ledger,
     TaskRetryScheduler retries,
+    Health.PerformanceBaselines baselines,
     CoordinatorOptions options,
     TimeProvider time,
     ILogger<TaskFailedConsumer> logger) : IConsumer<TaskFailed>
@@ -22,6 +23,7 @@ public sealed partial class TaskFailedConsumer(
             LogStale(failed.TaskId, failed.Attempt, failed.AgentId);
             return;
         }
+        baselines.Record(failed.AgentId, attempt.Task.TaskType, succeeded: false, failed.DurationMs);
 
         var task = attempt.Task;
         var now = time.GetUtcNow();

@@ -23,14 +23,20 @@ public sealed partial class TaskIntake(
 {
     public static string NewTaskId() => NewId.NextGuid().ToString();
 
+    /// <summary>Ids accepted lately: a repeat of one is looked up in the ledger even when nothing else says it may be known.</summary>
+    readonly HashSet<string> _recent = new(StringComparer.Ordinal);
+    readonly Queue<string> _recentOrder = new();
+    const int RecentMemory = 100_000;
+
     /// <summary>
-    /// Returns the rejection reason, or null when the task was accepted. <paramref name="mayBeKnown"/>: the id came
-    /// from the client or the message is a redelivery, so the ledger is asked first (a generated id is new by construction).
+    /// Returns the rejection reason, or null when the task was accepted. <paramref name="mayBeKnown"/>: the ledger is
+    /// asked first (an API client's own id, or a redelivered message); so is any id accepted lately. A generated id is
+    /// new by construction, and looking every broker submission up would cost the intake a database read each.
     /// </summary>
     public async Task<string?> SubmitAsync(SubmitTask submission, string taskId, bool mayBeKnown, ISendEndpointProvider sender,
         IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
-        if (mayBeKnown && await queries.FindAsync(taskId, cancellationToken) is { } known)
+        if ((mayBeKnown || SeenLately(taskId)) && await queries.FindAsync(taskId, cancellationToken) is { } known)
             return await ResubmittedAsync(submission, known, sender, cancellationToken);
 
         var now = time.GetUtcNow();
@@ -52,8 +58,27 @@ public sealed partial class TaskIntake(
         }
 
         ledger.Record(new TaskUpdate(taskId, TaskStatus.Pending, 0, now) { Created = Record(submission, taskId, TaskStatus.Pending, now, null) });
+        Remember(taskId);
         await DispatchQueue.SendAsync(sender, task!, cancellationToken);
         return null;
+    }
+
+    bool SeenLately(string taskId)
+    {
+        lock (_recent)
+            return _recent.Contains(taskId);
+    }
+
+    void Remember(string taskId)
+    {
+        lock (_recent)
+        {
+            if (!_recent.Add(taskId))
+                return;
+            _recentOrder.Enqueue(taskId);
+            if (_recentOrder.Count > RecentMemory)
+                _recent.Remove(_recentOrder.Dequeue());
+        }
     }
 
     async Task<string?> ResubmittedAsync(SubmitTask submission, TaskView known, ISendEndpointProvider sender, CancellationToken cancellationToken)

@@ -35,6 +35,24 @@ public sealed class TestBus : IAsyncDisposable
         return await client.GetResponse<AgentRegistered, AgentRegistrationRejected>(registration);
     }
 
+    /// <summary>Consumes (and drops) whatever arrives on an agent's queue, as a live agent's consumer would; dispose to stop.</summary>
+    public async Task<IAsyncDisposable> ConsumeAgentQueueAsync(string agentId)
+    {
+        var handle = _bus.ConnectReceiveEndpoint(EntityNames.AgentQueue(agentId), e => e.Handler<AssignTask>(_ => Task.CompletedTask));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await handle.Ready.WaitAsync(cts.Token);
+        return new StopsEndpoint(handle);
+    }
+
+    sealed class StopsEndpoint(HostReceiveEndpointHandle handle) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await handle.StopAsync(cts.Token);
+        }
+    }
+
     public static RegisterAgent Registration(string agentId, Guid? instanceId = null) => new()
     {
         AgentId = agentId,

@@ -9,7 +9,7 @@ public sealed class TestSystem : IAsyncDisposable
 {
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
     public const int FailureThreshold = 3;
-    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(500);
+    public static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(250);
 
     readonly List<HostProcess> _processes = [];
     readonly PostgresDatabase? _postgres;

@@ -30,6 +30,12 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
             .AddSingleton<AgentRegistry>()
             .AddSingleton<AgentRegistryLoader>()
             .AddSingleton<HeartbeatSweeper>()
+            .AddSingleton(new DetectionOptions { ProbeConsumers = false })
+            .AddSingleton<PerformanceBaselines>()
+            .AddSingleton(new Coordinator.Hosting.RabbitMqOptions())
+            .AddSingleton<Coordinator.Messaging.QueueConsumerProbe>()
+            .AddSingleton<AgentRecovery>()
+            .AddSingleton<RecoveryMetrics>()
             .AddTaskDistribution()
             .AddQuartz();
         services.AddDbContextFactory<SqliteCoordinatorDbContext>(db => db.UseSqlite($"Data Source={_dbPath}"));
