@@ -87,10 +87,10 @@ public sealed class RecoveryScenario(int kills, int freezes, TextWriter output, 
         system.AgentProcess(victim).Kill();
         var failed = await FailedAsync(system, victim);
         var killToFailed = clock.Elapsed.TotalSeconds;
-        var elsewhere = await StartedElsewhereAsync(system, victim, running, killedAt);
+        var (elsewhere, moved) = await StartedElsewhereAsync(system, victim, running, killedAt);
         await system.RestartAgentAsync(victim);
         await ActiveAsync(system, victim);
-        return new Round("kill", Detection(failed), killToFailed, elsewhere, running.Count, failed.GetProperty("stateReason").GetString() ?? "");
+        return new Round("kill", Detection(failed), killToFailed, elsewhere, moved, failed.GetProperty("stateReason").GetString() ?? "");
     }
 
     async Task<Round> FreezeAsync(CoordinatedSystem system, string victim)
@@ -104,8 +104,8 @@ public sealed class RecoveryScenario(int kills, int freezes, TextWriter output, 
         {
             var failed = await FailedAsync(system, victim);
             var frozenToFailed = clock.Elapsed.TotalSeconds;
-            var elsewhere = await StartedElsewhereAsync(system, victim, running, frozenAt);
-            return new Round("freeze", Detection(failed), frozenToFailed, elsewhere, running.Count, failed.GetProperty("stateReason").GetString() ?? "");
+            var (elsewhere, moved) = await StartedElsewhereAsync(system, victim, running, frozenAt);
+            return new Round("freeze", Detection(failed), frozenToFailed, elsewhere, moved, failed.GetProperty("stateReason").GetString() ?? "");
         }
         finally
         {
@@ -134,21 +134,35 @@ public sealed class RecoveryScenario(int kills, int freezes, TextWriter output, 
         await Poll.ValueAsync(async () => await system.Api.GetFromJsonAsync<JsonElement>($"/api/agents/{agentId}", Json, cancellationToken),
             a => a.GetProperty("state").GetString() == "Active", TimeSpan.FromSeconds(60), $"agent {agentId} to be Active again", cancellationToken);
 
-    /// <summary>Seconds from <paramref name="since"/> until every one of the tasks has started on another agent (NaN when there were none).</summary>
-    async Task<double> StartedElsewhereAsync(CoordinatedSystem system, string victim, List<string> taskIds, DateTimeOffset since)
+    /// <summary>
+    /// Seconds from <paramref name="since"/> until every one of the tasks that was still running on the victim has
+    /// started on another agent; a task the victim finished just before it died (the snapshot lags) is left out.
+    /// Returns the time and how many tasks moved (NaN, 0 when none).
+    /// </summary>
+    async Task<(double Seconds, int Moved)> StartedElsewhereAsync(CoordinatedSystem system, string victim, List<string> taskIds, DateTimeOffset since)
     {
         var latest = double.NaN;
+        var moved = 0;
         foreach (var taskId in taskIds)
         {
             var task = await Poll.ValueAsync(
                 async () => await system.Api.GetFromJsonAsync<JsonElement>($"/api/tasks/{taskId}", Json, cancellationToken),
-                t => t.GetProperty("agentId").GetString() is { } agent && agent != victim
-                     && t.TryGetProperty("startedAt", out var started) && started.ValueKind == JsonValueKind.String
-                     && started.GetDateTimeOffset() > since,
+                t => FinishedOnVictim(t, victim) || StartedElsewhere(t, victim, since),
                 TimeSpan.FromSeconds(30), $"task {taskId} to start again on another agent", cancellationToken);
+            if (FinishedOnVictim(task, victim))
+                continue;
+            moved++;
             var seconds = (task.GetProperty("startedAt").GetDateTimeOffset() - since).TotalSeconds;
             latest = double.IsNaN(latest) ? seconds : Math.Max(latest, seconds);
         }
-        return latest;
+        return (latest, moved);
     }
+
+    static bool FinishedOnVictim(JsonElement task, string victim) =>
+        task.GetProperty("status").GetString() == "Completed" && task.GetProperty("agentId").GetString() == victim;
+
+    static bool StartedElsewhere(JsonElement task, string victim, DateTimeOffset since) =>
+        task.GetProperty("agentId").GetString() is { } agent && agent != victim
+        && task.TryGetProperty("startedAt", out var started) && started.ValueKind == JsonValueKind.String
+        && started.GetDateTimeOffset() > since;
 }

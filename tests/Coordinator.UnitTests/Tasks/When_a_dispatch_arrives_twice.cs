@@ -36,7 +36,7 @@ public class When_a_dispatch_arrives_twice
         Health = new AgentHealthView { ReportedStatus = "Healthy", Usage = new ResourceUsage(), ErrorCount = 0, MissedHeartbeats = 0, HeartbeatCount = 0 },
     }));
 
-    static DispatchTask Task(string id, int attempt = 0) => new() { TaskId = id, TaskType = "echo", Attempt = attempt };
+    static DispatchTask Task(string id, int attempt = 1) => new() { TaskId = id, TaskType = "echo", Attempt = attempt };
 
     [Fact]
     public void The_same_attempt_in_flight_is_dropped_and_takes_no_slot()
@@ -70,11 +70,21 @@ public class When_a_dispatch_arrives_twice
     {
         Agents("a");
         _placement.Enqueue(Task("t1"));
-        Assert.NotNull(_placement.Finish("t1", 0, "a", succeeded: false, durationMs: 5));
+        Assert.NotNull(_placement.Finish("t1", 1, "a", succeeded: false, durationMs: 5));
 
-        Assert.Null(_placement.Enqueue(Task("t1", attempt: 0)));
-        var retry = _placement.Enqueue(Task("t1", attempt: 1));
+        Assert.Null(_placement.Enqueue(Task("t1", attempt: 1)));
+        var retry = _placement.Enqueue(Task("t1", attempt: 2));
         Assert.NotNull(retry);
         Assert.True(retry!.Agent.IsCompleted);
+    }
+
+    [Fact]
+    public void Waiting_work_already_admitted_once_goes_ahead_of_new_work_of_its_priority_only()
+    {
+        _placement.Enqueue(Task("new")); // attempt 1
+        _placement.Enqueue(Task("moved", attempt: 2));
+        _placement.Enqueue(Task("urgent") with { Priority = 5 });
+
+        Assert.Equal(["urgent", "moved", "new"], _placement.Waiting.Select(t => t.TaskId));
     }
 }

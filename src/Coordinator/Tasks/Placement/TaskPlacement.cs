@@ -48,8 +48,11 @@ public sealed class TaskPlacement(
     /// <summary>A task waiting for an agent; completes with the agent it was placed on.</summary>
     public sealed class Waiter(DispatchTask task, long arrival)
     {
+        /// <summary>Higher priority first; within a priority, work already admitted once (moved or retried) first; then arrival.</summary>
         public static readonly IComparer<Waiter> PriorityOrder = Comparer<Waiter>.Create((a, b) =>
-            a.Task.Priority != b.Task.Priority ? b.Task.Priority.CompareTo(a.Task.Priority) : a.Arrival.CompareTo(b.Arrival));
+            a.Task.Priority != b.Task.Priority ? b.Task.Priority.CompareTo(a.Task.Priority)
+            : (a.Task.Attempt > 1) != (b.Task.Attempt > 1) ? (b.Task.Attempt > 1).CompareTo(a.Task.Attempt > 1)
+            : a.Arrival.CompareTo(b.Arrival));
 
         public DispatchTask Task { get; } = task;
         public long Arrival { get; } = arrival;
