@@ -3,22 +3,27 @@ using AgentWorker.Tasks;
 
 namespace AgentWorker.Handlers;
 
-/// <summary><c>sleep</c>: waits <c>{"ms": N}</c> (cancellable), returns <c>{"sleptMs": N}</c>.</summary>
+/// <summary>
+/// <c>sleep</c>: waits <c>{"ms": N}</c> (cancellable), returns <c>{"sleptMs": N}</c>. With
+/// <c>"ignoreCancellation": true</c> it plays a badly written handler that never looks at its token.
+/// </summary>
 public sealed class SleepHandler(TimeProvider time) : ITaskHandler
 {
     public sealed class Input
     {
         public int Ms { get; set; }
+        public bool IgnoreCancellation { get; set; }
     }
 
     public string TaskType => "sleep";
 
     public async Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken)
     {
-        var ms = task.PayloadAs<Input>().Ms;
+        var input = task.PayloadAs<Input>();
+        var ms = input.Ms;
         if (ms < 0)
             throw new ArgumentException($"ms must not be negative, was {ms}");
-        await Task.Delay(TimeSpan.FromMilliseconds(ms), time, cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(ms), time, input.IgnoreCancellation ? CancellationToken.None : cancellationToken);
         return JsonSerializer.SerializeToElement(new { sleptMs = ms });
     }
 }

@@ -47,9 +47,22 @@ public sealed partial class TaskRunner(
             var directory = Path.Combine(workDirectory.Path, task.TaskId);
             try
             {
-                var result = await handler.HandleAsync(
+                var handling = handler.HandleAsync(
                     new TaskContext(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline ?? DateTimeOffset.MaxValue, directory),
                     linked.Token);
+                JsonElement? result;
+                try
+                {
+                    // Not left to the handler's good will: a handler that ignores its token still fails the task at
+                    // its deadline, and its slot is freed; what it keeps doing in the background is logged.
+                    result = await handling.WaitAsync(linked.Token);
+                }
+                catch (OperationCanceledException) when (!handling.IsCompleted)
+                {
+                    LogUncooperative(task.TaskId, task.Attempt, handler.TaskType);
+                    _ = handling.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed, never rethrown
+                    throw;
+                }
                 var size = result?.GetRawText().Length ?? 0;
                 if (size > options.MaxResultBytes)
                 {
@@ -110,6 +123,9 @@ public sealed partial class TaskRunner(
     }
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt}: the {TaskType} handler did not stop when cancelled; the task is failed and the handler abandoned")]
+    partial void LogUncooperative(string taskId, int attempt, string taskType);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} failed: {Error}")]
     partial void LogFailed(string taskId, int attempt, string error);

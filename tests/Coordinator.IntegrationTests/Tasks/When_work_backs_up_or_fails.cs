@@ -92,4 +92,25 @@ public sealed class When_work_backs_up_or_fails
         Assert.Contains("timed out", task.Error);
         Assert.True(task.FinishedAt - task.StartedAt < TimeSpan.FromSeconds(10), "the handler was cancelled at the deadline, not left to run");
     }
+
+    [Fact]
+    public async Task A_handler_that_ignores_cancellation_fails_its_task_alone_at_the_deadline_and_frees_its_slot()
+    {
+        await using var system = await TestSystem.StartAsync();
+        await system.StartActiveAgentsAsync(("stubborn", ["--concurrency", "1"]));
+
+        var hung = await system.Api.SubmitAsync(new
+        {
+            taskType = "sleep",
+            payload = new { ms = 600_000, ignoreCancellation = true },
+            deadline = DateTimeOffset.UtcNow.AddSeconds(2),
+        });
+        var next = await system.Api.SubmitAsync(new { taskType = "echo", payload = "after" });
+
+        var timedOut = await system.WaitForTaskAsync(hung, "TimedOut");
+        Assert.Contains("timed out", timedOut.Error);
+        var done = await system.WaitForTaskAsync(next, "Completed"); // the only slot was given back
+        Assert.Equal("stubborn", done.AgentId);
+        Assert.Contains($"Task {hung} attempt 1: the sleep handler did not stop when cancelled", system.Diagnostics());
+    }
 }
