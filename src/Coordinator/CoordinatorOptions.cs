@@ -34,6 +34,10 @@ public sealed class CoordinatorOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "7.00:00:00")]
     public TimeSpan TaskTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long after an assignment's deadline the coordinator waits for its result before failing it as lost.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan AssignmentGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Attempts before a failing task is dead-lettered.</summary>
     [Range(1, 100)]
     public int MaxRetries { get; set; } = 3;

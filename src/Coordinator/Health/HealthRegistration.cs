@@ -14,6 +14,7 @@ public static class HealthRegistration
         services.AddValidatedOptions<DetectionOptions>(DetectionOptions.Section);
         services.AddSingleton<HeartbeatSweeper>();
         services.AddSingleton<PerformanceBaselines>();
+        services.AddSingleton<AssignmentWatchdog>();
         services.AddSingleton<Messaging.QueueConsumerProbe>();
         services.AddSingleton<AgentRecovery>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))

@@ -29,6 +29,7 @@ public sealed partial class HeartbeatSweeper(
     QueueConsumerProbe probe,
     PerformanceBaselines performance,
     AgentRecovery recovery,
+    AssignmentWatchdog watchdog,
     TimeProvider time,
     ILogger<HeartbeatSweeper> logger)
 {
@@ -102,6 +103,7 @@ public sealed partial class HeartbeatSweeper(
             if (await AssessAsync(agent, watch, consumers, now, cancellationToken))
                 verdicts++;
         }
+        verdicts += await watchdog.CheckAsync(cancellationToken);
         if (now - _keptQueuesCheckedAt >= KeptQueuesEvery)
         {
             _keptQueuesCheckedAt = now;

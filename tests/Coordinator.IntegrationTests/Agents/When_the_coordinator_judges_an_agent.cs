@@ -6,7 +6,7 @@ namespace Coordinator.IntegrationTests.Agents;
 /// <summary>
 /// The coordinator's own verdicts, beyond what an agent reports of itself: resources near the declared limits,
 /// no consumer on the agent's queue, errors well above the agent's own baseline. Each verdict clears when
-/// its cause does.
+/// its cause does. And the watchdog for work an agent took and never reported on.
 /// </summary>
 public sealed class When_the_coordinator_judges_an_agent : IAsyncLifetime
 {
@@ -15,7 +15,12 @@ public sealed class When_the_coordinator_judges_an_agent : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _system = await TestSystem.StartAsync(coordinatorSettings: new() { ["Coordinator__MaxRetries"] = "1" });
+        _system = await TestSystem.StartAsync(coordinatorSettings: new()
+        {
+            ["Coordinator__MaxRetries"] = "1",
+            ["Coordinator__TaskTimeout"] = "00:00:03",
+            ["Coordinator__AssignmentGrace"] = "00:00:01",
+        });
         _bus = await TestBus.StartAsync(_system.VirtualHost);
     }
 
@@ -113,5 +118,22 @@ public sealed class When_the_coordinator_judges_an_agent : IAsyncLifetime
 
         await RunAsync(10, "echo", "Completed");
         await _system.WaitForStateAsync("erratic", "Active", TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Work_an_agent_takes_and_never_reports_on_is_failed_by_the_watchdog_after_its_deadline()
+    {
+        var registration = TestBus.Registration("black-hole"); // takes assignments off its queue, never answers
+        await using var consumer = await _bus.ConsumeAgentQueueAsync("black-hole");
+        await _bus.RegisterAsync(registration);
+        await using var beats = new Heartbeats(_bus, registration).Start();
+        await _system.WaitForStateAsync("black-hole", "Active", TimeSpan.FromSeconds(15));
+
+        var id = await _system.Api.SubmitAsync(new { taskType = "echo", payload = "into the void" });
+
+        var task = await _system.WaitForTaskAsync(id, "DeadLettered"); // TaskTimeout 3 s + grace 1 s, then no retries left
+        Assert.Equal("black-hole", task.AgentId);
+        Assert.Contains("no result from agent black-hole by", task.Error);
+        Assert.Contains("presumed lost by the agent", task.Reason);
     }
 }

@@ -35,6 +35,7 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
             .AddSingleton(new Coordinator.Hosting.RabbitMqOptions())
             .AddSingleton<Coordinator.Messaging.QueueConsumerProbe>()
             .AddSingleton<AgentRecovery>()
+            .AddSingleton<AssignmentWatchdog>()
             .AddSingleton<RecoveryMetrics>()
             .AddTaskDistribution()
             .AddQuartz();

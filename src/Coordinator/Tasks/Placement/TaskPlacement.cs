@@ -228,6 +228,9 @@ public sealed class TaskPlacement(
 
     public bool IsInFlight(string taskId) => _inFlight.ContainsKey(taskId);
 
+    /// <summary>Every assignment currently awaiting its result.</summary>
+    public IReadOnlyList<InFlightTask> InFlightSnapshot() => _inFlight.Values.ToList();
+
     /// <summary>Re-creates an assignment known from the ledger (after a coordinator restart), reserving its slot and resources.</summary>
     public void Restore(DispatchTask task, string agentId, DateTimeOffset assignedAt)
     {
