@@ -24,18 +24,21 @@ public sealed partial class TaskRunner(
     TimeProvider time,
     ILogger<TaskRunner> logger)
 {
+    /// <summary>Longest a report (started, completed, failed) may wait for the broker.</summary>
+    static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
+
     public async Task RunAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken shutdown)
     {
         var stopwatch = Stopwatch.StartNew();
         activity.Started();
         try
         {
-            await publisher.Publish(new TaskStarted { TaskId = task.TaskId, AgentId = agent.AgentId, Attempt = task.Attempt, Timestamp = time.GetUtcNow() },
-                CancellationToken.None);
+            await ReportAsync(publisher, new TaskStarted { TaskId = task.TaskId, AgentId = agent.AgentId, Attempt = task.Attempt, Timestamp = time.GetUtcNow() },
+                shutdown);
             var handler = handlers.FirstOrDefault(h => string.Equals(h.TaskType, task.TaskType, StringComparison.OrdinalIgnoreCase));
             if (handler is null)
             {
-                await FailAsync(publisher, task, $"no handler for task type '{task.TaskType}' on agent {agent.AgentId}", false, stopwatch);
+                await FailAsync(publisher, task, $"no handler for task type '{task.TaskType}' on agent {agent.AgentId}", false, stopwatch, shutdown);
                 return;
             }
 
@@ -59,17 +62,21 @@ public sealed partial class TaskRunner(
                 }
                 catch (OperationCanceledException) when (!handling.IsCompleted)
                 {
-                    LogUncooperative(task.TaskId, task.Attempt, handler.TaskType);
-                    _ = handling.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed, never rethrown
+                    // A cooperative handler ends within moments of its token; one still running a second later is abandoned.
+                    if (await Task.WhenAny(handling, Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None)) != handling)
+                    {
+                        LogUncooperative(task.TaskId, task.Attempt, handler.TaskType);
+                        _ = handling.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed, never rethrown
+                    }
                     throw;
                 }
                 var size = result?.GetRawText().Length ?? 0;
                 if (size > options.MaxResultBytes)
                 {
-                    await FailAsync(publisher, task, $"result is {size} bytes; the limit is {options.MaxResultBytes}", false, stopwatch);
+                    await FailAsync(publisher, task, $"result is {size} bytes; the limit is {options.MaxResultBytes}", false, stopwatch, shutdown);
                     return;
                 }
-                await publisher.Publish(new TaskCompleted
+                await ReportAsync(publisher, new TaskCompleted
                 {
                     TaskId = task.TaskId,
                     AgentId = agent.AgentId,
@@ -77,22 +84,22 @@ public sealed partial class TaskRunner(
                     Result = result,
                     DurationMs = stopwatch.Elapsed.TotalMilliseconds,
                     Timestamp = time.GetUtcNow(),
-                }, CancellationToken.None);
+                }, shutdown);
             }
             catch (OperationCanceledException) when (eviction.IsCancellationRequested)
             {
                 // This instance was evicted: the task has most likely moved elsewhere. Say so anyway; the
                 // coordinator's fencing ignores it if the attempt is stale, and retries it if it was not.
                 LogAbandoned(task.TaskId, task.Attempt);
-                await FailAsync(publisher, task, "abandoned: this agent instance was evicted by the coordinator", false, stopwatch);
+                await FailAsync(publisher, task, "abandoned: this agent instance was evicted by the coordinator", false, stopwatch, shutdown);
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                await FailAsync(publisher, task, $"timed out: still running at its deadline {task.Deadline:O}", true, stopwatch);
+                await FailAsync(publisher, task, $"timed out: still running at its deadline {task.Deadline:O}", true, stopwatch, shutdown);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !shutdown.IsCancellationRequested)
             {
-                await FailAsync(publisher, task, $"{ex.GetType().Name}: {ex.Message}", false, stopwatch);
+                await FailAsync(publisher, task, $"{ex.GetType().Name}: {ex.Message}", false, stopwatch, shutdown);
             }
             finally
             {
@@ -106,11 +113,11 @@ public sealed partial class TaskRunner(
         }
     }
 
-    async Task FailAsync(IPublishEndpoint publisher, TaskRun task, string error, bool timedOut, Stopwatch stopwatch)
+    async Task FailAsync(IPublishEndpoint publisher, TaskRun task, string error, bool timedOut, Stopwatch stopwatch, CancellationToken shutdown)
     {
         activity.Failed();
         LogFailed(task.TaskId, task.Attempt, error);
-        await publisher.Publish(new TaskFailed
+        await ReportAsync(publisher, new TaskFailed
         {
             TaskId = task.TaskId,
             AgentId = agent.AgentId,
@@ -119,7 +126,19 @@ public sealed partial class TaskRunner(
             TimedOut = timedOut,
             DurationMs = stopwatch.Elapsed.TotalMilliseconds,
             Timestamp = time.GetUtcNow(),
-        }, CancellationToken.None);
+        }, shutdown);
+    }
+
+    /// <summary>
+    /// Publishes a report, bounded: when the transport stops (a broker outage) the consume must end, or MassTransit
+    /// cannot restart this queue's consumer and the agent goes deaf. An unsent report loses no work: the assignment
+    /// was not acknowledged and comes back, and the coordinator's watchdog covers the rest.
+    /// </summary>
+    static async Task ReportAsync<T>(IPublishEndpoint publisher, T report, CancellationToken shutdown) where T : class
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+        bounded.CancelAfter(ReportTimeout);
+        await publisher.Publish(report, bounded.Token);
     }
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -30,6 +30,13 @@ public sealed class DetectionOptions : IValidatableObject
     [Range(1.0, 100.0)]
     public double ConsumerLossHeartbeats { get; set; } = 1.5;
 
+    /// <summary>
+    /// An agent that heartbeats but has had no consumer on its queue for this many intervals is failed too: it cannot
+    /// receive work (Unhealthy after 2), and what waits in its queue is moved.
+    /// </summary>
+    [Range(2.0, 1000.0)]
+    public double DeafFailureHeartbeats { get; set; } = 10.0;
+
     /// <summary>Probe each live agent's queue for its consumer (a passive declare on the broker, exact and immediate).</summary>
     public bool ProbeConsumers { get; set; } = true;
 

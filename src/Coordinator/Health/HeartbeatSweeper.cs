@@ -72,7 +72,8 @@ public sealed partial class HeartbeatSweeper(
             var missed = silence / options.HeartbeatInterval;
             int? consumers = detection.ProbeConsumers ? await probe.ConsumersAsync(EntityNames.AgentQueue(agent.AgentId), cancellationToken) : null;
 
-            if (FailureReason(watch, silence, missed, consumers, agent.AgentId) is { } failure)
+            watch.ConsumerMissingSince = consumers == 0 ? watch.ConsumerMissingSince ?? now : null;
+            if ((FailureReason(watch, silence, missed, consumers, agent.AgentId) ?? DeafReason(watch, now, agent.AgentId)) is { } failure)
             {
                 LogFailed(agent.AgentId, failure);
                 await publisher.Publish(new AgentFailureDetected
@@ -133,12 +134,17 @@ public sealed partial class HeartbeatSweeper(
         return null;
     }
 
+    /// <summary>Heartbeating, yet no consumer on its queue for DeafFailureHeartbeats intervals: it has not come back by itself.</summary>
+    string? DeafReason(Watch watch, DateTimeOffset now, string agentId) =>
+        watch.ConsumerMissingSince is { } since && now - since >= detection.DeafFailureHeartbeats * options.HeartbeatInterval
+            ? $"no consumer on {EntityNames.AgentQueue(agentId)} for {(now - since).TotalSeconds:0.0} s while it still heartbeats: it cannot receive work"
+            : null;
+
     /// <summary>Publishes the coordinator's verdict on the agent's condition when it differs from what its saga holds.</summary>
     async Task<bool> AssessAsync(AgentState agent, Watch watch, int? consumers, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var findings = new List<(AgentHealthStatus Status, string Reason)>();
 
-        watch.ConsumerMissingSince = consumers == 0 ? watch.ConsumerMissingSince ?? now : null;
         if (watch.ConsumerMissingSince is { } missingSince && now - missingSince >= 2 * options.HeartbeatInterval)
             findings.Add((AgentHealthStatus.Unhealthy, $"no consumer on {EntityNames.AgentQueue(agent.AgentId)} for {(now - missingSince).TotalSeconds:0.0} s: it cannot receive work"));
         if (ResourceFinding("memory", agent.MemoryUsedMb, agent.MemoryMb) is { } memory)

@@ -97,6 +97,18 @@ public sealed class When_the_coordinator_judges_an_agent : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_agent_deaf_for_long_is_failed_and_its_queued_work_moved()
+    {
+        var registration = TestBus.Registration("long-deaf");
+        await _bus.RegisterAsync(registration);
+        await using var beats = new Heartbeats(_bus, registration).Start();
+
+        var failed = await _system.WaitForStateAsync("long-deaf", "Failed", TimeSpan.FromSeconds(30));
+
+        Assert.Matches(@"^no consumer on agent-long-deaf for \d+\.\d s while it still heartbeats", failed.StateReason);
+    }
+
+    [Fact]
     public async Task An_agent_whose_errors_rise_well_above_its_own_baseline_is_degraded_and_recovers()
     {
         await _system.StartActiveAgentsAsync(("erratic", []));

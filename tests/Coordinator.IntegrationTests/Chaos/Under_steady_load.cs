@@ -128,6 +128,9 @@ public sealed class Under_steady_load(ITestOutputHelper output)
 
             await AssertEveryTaskEndedOnceAsync(system, ids);
             Assert.True(refused > 0, "no submission met the outage: the test did not test it");
+            // Both agents consume from their queues again (an agent heartbeating without a consumer is not Active).
+            await system.WaitForStateAsync("weathered-1", "Active", TimeSpan.FromSeconds(30));
+            await system.WaitForStateAsync("weathered-2", "Active", TimeSpan.FromSeconds(30));
         }
         finally
         {
