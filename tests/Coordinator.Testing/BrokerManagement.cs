@@ -73,6 +73,10 @@ public sealed class BrokerManagement : IDisposable
     public async Task BindQueueAsync(string vhost, string exchange, string queue) =>
         (await _http.PostAsJsonAsync($"bindings/{E(vhost)}/e/{E(exchange)}/q/{E(queue)}", new { routing_key = "" })).EnsureSuccessStatusCode();
 
+    /// <summary>Deletes a queue outright, consumers and all (what an operator might do in the management UI).</summary>
+    public async Task DeleteQueueAsync(string vhost, string queue) =>
+        (await _http.DeleteAsync($"queues/{E(vhost)}/{E(queue)}")).EnsureSuccessStatusCode();
+
     /// <summary>Takes up to <paramref name="count"/> messages off a queue (acknowledged, not requeued).</summary>
     public async Task<IReadOnlyList<BrokerMessage>> GetMessagesAsync(string vhost, string queue, int count = 100)
     {

@@ -19,22 +19,52 @@ public sealed partial class DispatchTaskConsumer(
     TimeProvider time,
     ILogger<DispatchTaskConsumer> logger) : IConsumer<DispatchTask>
 {
+    /// <summary>Placements tried when the broker returns an assignment (the agent's queue is gone) before giving the task up.</summary>
+    const int MaxReturns = 20;
+
     public async Task Consume(ConsumeContext<DispatchTask> context)
     {
         var task = context.Message;
+        for (var returned = 0; ; returned++)
+        {
+            if (await PlaceAsync(context, task) is not { } agent)
+                return;
+            try
+            {
+                await AssignAsync(context, task, agent.AgentId, time.GetUtcNow());
+                return;
+            }
+            catch (MessageReturnedException)
+            {
+                // The assignment reached no queue (the agent's queue was deleted after it failed, and a new process
+                // has not declared it yet): nothing was delivered, so place it again, elsewhere if possible.
+                LogReturned(task.TaskId, task.Attempt, agent.AgentId, returned + 1);
+                if (returned + 1 >= MaxReturns)
+                {
+                    await GiveUpAsync(task, $"its assignment was returned by the broker {MaxReturns} times (last: agent {agent.AgentId} has no queue)");
+                    return;
+                }
+                task = task with { AvoidAgentId = agent.AgentId };
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 100 * (returned + 1))), time, context.CancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Waits for an agent to take the task; null when it was a duplicate or its deadline passed first.</summary>
+    async Task<AgentView?> PlaceAsync(ConsumeContext<DispatchTask> context, DispatchTask task)
+    {
         if (placement.Enqueue(task) is not { } waiter)
         {
             LogDuplicate(task.TaskId, task.Attempt);
-            return;
+            return null;
         }
         if (!waiter.Agent.IsCompleted)
             LogWaiting(task.TaskId, task.TaskType, task.Priority);
 
         var timeout = task.Deadline is { } deadline ? Max(deadline - time.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
-        AgentView agent;
         try
         {
-            agent = await waiter.Agent.WaitAsync(timeout, time, context.CancellationToken);
+            return await waiter.Agent.WaitAsync(timeout, time, context.CancellationToken);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && placement.Withdraw(waiter))
         {
@@ -47,14 +77,24 @@ public sealed partial class DispatchTaskConsumer(
                 r.FinishedAt = now;
                 r.Reason = "deadline passed while waiting for an agent";
             }));
-            return;
+            return null;
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             // Placed just as the wait ended: the reservation stands, so assign it.
-            agent = await waiter.Agent;
+            return await waiter.Agent;
         }
-        await AssignAsync(context, task, agent.AgentId, time.GetUtcNow());
+    }
+
+    async Task GiveUpAsync(DispatchTask task, string reason)
+    {
+        var now = time.GetUtcNow();
+        LogGaveUp(task.TaskId, reason);
+        await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.DeadLettered, task.Attempt, now, r =>
+        {
+            r.FinishedAt = now;
+            r.Reason = reason;
+        }));
     }
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -83,6 +123,11 @@ public sealed partial class DispatchTaskConsumer(
                 Resources = task.Resources,
                 SubmittedAt = task.SubmittedAt,
                 Timestamp = now,
+            }, ctx =>
+            {
+                // Returned by the broker, not silently dropped, when the agent's queue does not exist.
+                if (ctx.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+                    rabbit.Mandatory = true;
             }, context.CancellationToken);
         }
         catch
@@ -104,6 +149,12 @@ public sealed partial class DispatchTaskConsumer(
 
     [LoggerMessage(LogLevel.Information, "Duplicate dispatch of task {TaskId} attempt {Attempt} dropped: that attempt is already waiting, placed or finished")]
     partial void LogDuplicate(string taskId, int attempt);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt}: the assignment to agent {AgentId} was returned by the broker (no queue), placing it again ({Returns})")]
+    partial void LogReturned(string taskId, int attempt, string agentId, int returns);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} dead-lettered: {Reason}")]
+    partial void LogGaveUp(string taskId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} timed out waiting for an agent")]
     partial void LogExpired(string taskId, int attempt);
