@@ -35,81 +35,105 @@ public sealed partial class TaskRunner(
         {
             await ReportAsync(publisher, new TaskStarted { TaskId = task.TaskId, AgentId = agent.AgentId, Attempt = task.Attempt, Timestamp = time.GetUtcNow() },
                 shutdown);
-            var handler = handlers.FirstOrDefault(h => string.Equals(h.TaskType, task.TaskType, StringComparison.OrdinalIgnoreCase));
-            if (handler is null)
+            // The outcome is settled first and reported after: a report that cannot be sent is never taken for the
+            // task's own failure (which would have the coordinator run finished work again).
+            var (result, error, timedOut) = await ExecuteAsync(task, shutdown);
+            if (error is not null)
             {
-                await FailAsync(publisher, task, $"no handler for task type '{task.TaskType}' on agent {agent.AgentId}", false, stopwatch, shutdown);
+                await FailAsync(publisher, task, error, timedOut, stopwatch, shutdown);
                 return;
             }
-
-            using var deadline = task.Deadline is { } at
-                ? new CancellationTokenSource(Max(at - time.GetUtcNow(), TimeSpan.Zero), time)
-                : new CancellationTokenSource();
-            var eviction = activity.Eviction;
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, shutdown, eviction);
-            var directory = Path.Combine(workDirectory.Path, task.TaskId);
-            try
+            await ReportAsync(publisher, new TaskCompleted
             {
-                var handling = handler.HandleAsync(
-                    new TaskContext(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline ?? DateTimeOffset.MaxValue, directory),
-                    linked.Token);
-                JsonElement? result;
-                try
-                {
-                    // Not left to the handler's good will: a handler that ignores its token still fails the task at
-                    // its deadline, and its slot is freed; what it keeps doing in the background is logged.
-                    result = await handling.WaitAsync(linked.Token);
-                }
-                catch (OperationCanceledException) when (!handling.IsCompleted)
-                {
-                    // A cooperative handler ends within moments of its token; one still running a second later is abandoned.
-                    if (await Task.WhenAny(handling, Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None)) != handling)
-                    {
-                        LogUncooperative(task.TaskId, task.Attempt, handler.TaskType);
-                        _ = handling.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed, never rethrown
-                    }
-                    throw;
-                }
-                var size = result?.GetRawText().Length ?? 0;
-                if (size > options.MaxResultBytes)
-                {
-                    await FailAsync(publisher, task, $"result is {size} bytes; the limit is {options.MaxResultBytes}", false, stopwatch, shutdown);
-                    return;
-                }
-                await ReportAsync(publisher, new TaskCompleted
-                {
-                    TaskId = task.TaskId,
-                    AgentId = agent.AgentId,
-                    Attempt = task.Attempt,
-                    Result = result,
-                    DurationMs = stopwatch.Elapsed.TotalMilliseconds,
-                    Timestamp = time.GetUtcNow(),
-                }, shutdown);
-            }
-            catch (OperationCanceledException) when (eviction.IsCancellationRequested)
-            {
-                // This instance was evicted: the task has most likely moved elsewhere. Say so anyway; the
-                // coordinator's fencing ignores it if the attempt is stale, and retries it if it was not.
-                LogAbandoned(task.TaskId, task.Attempt);
-                await FailAsync(publisher, task, "abandoned: this agent instance was evicted by the coordinator", false, stopwatch, shutdown);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                await FailAsync(publisher, task, $"timed out: still running at its deadline {task.Deadline:O}", true, stopwatch, shutdown);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !shutdown.IsCancellationRequested)
-            {
-                await FailAsync(publisher, task, $"{ex.GetType().Name}: {ex.Message}", false, stopwatch, shutdown);
-            }
-            finally
-            {
-                if (Directory.Exists(directory))
-                    Directory.Delete(directory, recursive: true);
-            }
+                TaskId = task.TaskId,
+                AgentId = agent.AgentId,
+                Attempt = task.Attempt,
+                Result = result,
+                DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+                Timestamp = time.GetUtcNow(),
+            }, shutdown);
         }
         finally
         {
             activity.Finished();
+        }
+    }
+
+    /// <summary>Runs the handler: its result, or why the task failed. Throws only when the agent is shutting down.</summary>
+    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, CancellationToken shutdown)
+    {
+        var handler = handlers.FirstOrDefault(h => string.Equals(h.TaskType, task.TaskType, StringComparison.OrdinalIgnoreCase));
+        if (handler is null)
+            return (null, $"no handler for task type '{task.TaskType}' on agent {agent.AgentId}", false);
+
+        using var deadline = task.Deadline is { } at
+            ? new CancellationTokenSource(Max(at - time.GetUtcNow(), TimeSpan.Zero), time)
+            : new CancellationTokenSource();
+        var eviction = activity.Eviction;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, shutdown, eviction);
+        var directory = Path.Combine(workDirectory.Path, task.TaskId);
+        var abandoned = false;
+        try
+        {
+            var handling = handler.HandleAsync(
+                new TaskContext(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline ?? DateTimeOffset.MaxValue, directory),
+                linked.Token);
+            JsonElement? result;
+            try
+            {
+                // Not left to the handler's good will: a handler that ignores its token still fails the task at
+                // its deadline, and its slot is freed; what it keeps doing in the background is logged.
+                result = await handling.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException) when (!handling.IsCompleted)
+            {
+                // A cooperative handler ends within moments of its token; one still running a second later is abandoned.
+                if (await Task.WhenAny(handling, Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None)) != handling)
+                {
+                    abandoned = true;
+                    LogUncooperative(task.TaskId, task.Attempt, handler.TaskType);
+                    _ = handling.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed, never rethrown
+                }
+                throw;
+            }
+            var size = result?.GetRawText().Length ?? 0;
+            return size > options.MaxResultBytes
+                ? (null, $"result is {size} bytes; the limit is {options.MaxResultBytes}", false)
+                : (result, null, false);
+        }
+        catch (OperationCanceledException) when (eviction.IsCancellationRequested)
+        {
+            // This instance was evicted: the task has most likely moved elsewhere. Say so anyway; the
+            // coordinator's fencing ignores it if the attempt is stale, and retries it if it was not.
+            LogAbandoned(task.TaskId, task.Attempt);
+            return (null, "abandoned: this agent instance was evicted by the coordinator", false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            return (null, $"timed out: still running at its deadline {task.Deadline:O}", true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !shutdown.IsCancellationRequested)
+        {
+            return (null, $"{ex.GetType().Name}: {ex.Message}", false);
+        }
+        finally
+        {
+            // An abandoned handler may still be writing there; its directory goes with the next run of the same id.
+            if (!abandoned)
+                TryDelete(directory);
+        }
+    }
+
+    void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogCleanupFailed(directory, ex.Message);
         }
     }
 
@@ -131,8 +155,9 @@ public sealed partial class TaskRunner(
 
     /// <summary>
     /// Publishes a report, bounded: when the transport stops (a broker outage) the consume must end, or MassTransit
-    /// cannot restart this queue's consumer and the agent goes deaf. An unsent report loses no work: the assignment
-    /// was not acknowledged and comes back, and the coordinator's watchdog covers the rest.
+    /// cannot restart this queue's consumer and the agent goes deaf. A report that cannot be sent fails the consume:
+    /// on a broken channel the assignment comes back to this queue; otherwise it is parked in <c>agent-{id}_error</c>
+    /// and the coordinator's watchdog fails the attempt after its deadline, so the task is retried, not lost.
     /// </summary>
     static async Task ReportAsync<T>(IPublishEndpoint publisher, T report, CancellationToken shutdown) where T : class
     {
@@ -142,6 +167,9 @@ public sealed partial class TaskRunner(
     }
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(LogLevel.Warning, "Could not remove the work directory {Directory}: {Error}")]
+    partial void LogCleanupFailed(string directory, string error);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt}: the {TaskType} handler did not stop when cancelled; the task is failed and the handler abandoned")]
     partial void LogUncooperative(string taskId, int attempt, string taskType);

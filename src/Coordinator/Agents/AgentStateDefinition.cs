@@ -46,5 +46,6 @@ public sealed class AgentStateDefinition : SagaDefinition<AgentState>
         sagaConfigurator.Message<UnregisterAgent>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
         sagaConfigurator.Message<AgentHeartbeatMissed>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
         sagaConfigurator.Message<AgentFailureDetected>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
+        sagaConfigurator.Message<AgentHealthAssessed>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
     }
 }

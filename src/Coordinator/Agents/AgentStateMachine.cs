@@ -221,7 +221,9 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         saga.AssessedStatus = message.Status.ToString();
         saga.AssessedReason = message.Reason;
         saga.UpdatedAt = time.GetUtcNow();
-        saga.StateReason = ReasonFor(saga);
+        // A draining agent, or one unhealthy for its silence, keeps the reason it has.
+        if (saga.CurrentState != "Draining" && saga.MissedHeartbeats == 0)
+            saga.StateReason = ReasonFor(saga);
     }
 
     /// <summary>Why the agent is in its state: the coordinator's finding when that is what decides it, else the agent's report.</summary>

@@ -10,9 +10,9 @@ public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics 
     public async Task Consume(ConsumeContext<AgentFailed> context)
     {
         var failed = context.Message;
-        if (failed.LastHeartbeat is { } heard)
-            metrics.Detected(failed.Timestamp - heard);
         await recovery.RecoverAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, context, context.CancellationToken);
+        if (failed.LastHeartbeat is { } heard && context.GetRetryAttempt() == 0)
+            metrics.Detected(failed.Timestamp - heard);
         if (provisioner.Owns(failed.AgentId))
             _ = provisioner.RestartAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, CancellationToken.None);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Coordinator.Contracts;
 using Coordinator.Messaging;
@@ -27,83 +28,112 @@ public sealed partial class AgentRecovery(
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     const int DrainLimit = 10_000;
 
-    /// <summary>Agents whose queue was kept because it was still in use, and since when.</summary>
-    readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _queuesKept = new(StringComparer.Ordinal);
+    /// <summary>Agents whose queue could not be drained and deleted yet (still in use, not empty, or the broker's API was away).</summary>
+    readonly ConcurrentDictionary<string, bool> _queuesKept = new(StringComparer.Ordinal);
+
+    /// <summary>Moved tasks not yet sent back to dispatch because a send failed; the retried AgentFailed sends them.</summary>
+    readonly ConcurrentDictionary<string, List<DispatchTask>> _unsent = new(StringComparer.Ordinal);
 
     public async Task<int> RecoverAsync(string agentId, string reason, DateTimeOffset? lastHeartbeat,
         ISendEndpointProvider sender, CancellationToken cancellationToken)
     {
-        var moved = new List<DispatchTask>();
+        var moved = _unsent.TryRemove(agentId, out var left) ? left : [];
         foreach (var inFlight in placement.Evict(agentId))
             moved.Add(inFlight.Task with { Attempt = inFlight.Attempt + 1, AvoidAgentId = agentId });
-
-        // Assignments still queued for it that this coordinator no longer tracks (e.g. after its own restart).
-        var queue = EntityNames.AgentQueue(agentId);
-        foreach (var body in await queues.DrainAsync(queue, DrainLimit, cancellationToken))
-        {
-            if (Parse(body) is not { } assignment || moved.Any(m => m.TaskId == assignment.TaskId) || placement.IsInFlight(assignment.TaskId))
-                continue;
-            moved.Add(new DispatchTask
-            {
-                TaskId = assignment.TaskId,
-                TaskType = assignment.TaskType,
-                RequiredCapabilities = assignment.RequiredCapabilities,
-                Payload = assignment.Payload,
-                Priority = assignment.Priority,
-                Deadline = assignment.Deadline,
-                Resources = assignment.Resources,
-                Attempt = assignment.Attempt + 1,
-                AvoidAgentId = agentId,
-                SubmittedAt = assignment.SubmittedAt,
-            });
-        }
-
-        var now = time.GetUtcNow();
-        foreach (var task in moved)
-        {
-            ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.Pending, task.Attempt, now,
-                r => r.Reason = $"moved from agent {agentId} ({reason})"));
-            await DispatchQueue.SendAsync(sender, task, cancellationToken);
-        }
-        // Deleting a queue under a live consumer would leave that agent (paused, not dead) deaf to new work once
-        // it is back; the broker refuses the conditional delete then, and the queue is only emptied.
-        if (await queues.DeleteIfUnusedAsync(queue, cancellationToken))
-        {
-            _queuesKept.TryRemove(agentId, out _);
-            LogDeleted(queue);
-        }
-        else
-        {
-            await queues.PurgeAsync(queue, cancellationToken);
-            _queuesKept[agentId] = time.GetUtcNow();
-            LogKept(queue);
-        }
+        await SendAsync(agentId, reason, moved, sender, cancellationToken);
+        var fromQueue = await DrainAndDeleteAsync(agentId, reason, sender, cancellationToken);
 
         if (lastHeartbeat is { } heard)
-            metrics.Recovered(time.GetUtcNow() - heard, moved.Count);
-        LogRecovered(agentId, moved.Count, reason);
-        return moved.Count;
+            metrics.Recovered(time.GetUtcNow() - heard, moved.Count + fromQueue);
+        LogRecovered(agentId, moved.Count + fromQueue, reason);
+        return moved.Count + fromQueue;
+    }
+
+    /// <summary>Sends moved tasks back to dispatch; what could not be sent is kept for the retry of the same recovery.</summary>
+    async Task SendAsync(string agentId, string reason, List<DispatchTask> moved, ISendEndpointProvider sender, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        for (var i = 0; i < moved.Count; i++)
+        {
+            var task = moved[i];
+            ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.Pending, task.Attempt, now,
+                r => r.Reason = $"moved from agent {agentId} ({reason})"));
+            try
+            {
+                await DispatchQueue.SendAsync(sender, task, cancellationToken);
+            }
+            catch
+            {
+                _unsent[agentId] = moved[i..];
+                throw;
+            }
+        }
     }
 
     /// <summary>
-    /// Deletes the queues kept earlier once they are unused and empty; forgets those whose agent is live again
-    /// (it uses its queue). Called by the health sweep.
+    /// Moves the assignments still queued for the agent (ones this coordinator no longer tracks, e.g. after its own
+    /// restart, or that arrived late), then deletes the queue if it is unused and empty, judged by the broker at that
+    /// instant: deleting it under a live consumer would leave that agent (paused, not dead) deaf once it is back. A
+    /// queue not deleted is kept on a list the health sweep works through. Returns how many tasks were moved.
     /// </summary>
-    public async Task RetryKeptQueuesAsync(IReadOnlySet<string> liveAgents, CancellationToken cancellationToken)
+    async Task<int> DrainAndDeleteAsync(string agentId, string reason, ISendEndpointProvider sender, CancellationToken cancellationToken)
     {
-        foreach (var agentId in _queuesKept.Keys)
+        var queue = EntityNames.AgentQueue(agentId);
+        try
         {
-            if (liveAgents.Contains(agentId))
+            var moved = new List<DispatchTask>();
+            foreach (var body in await queues.DrainAsync(queue, DrainLimit, cancellationToken))
             {
-                _queuesKept.TryRemove(agentId, out _);
-                continue;
+                if (Parse(body) is not { } assignment || moved.Any(m => m.TaskId == assignment.TaskId) || placement.IsInFlight(assignment.TaskId))
+                    continue; // unreadable, a duplicate, or already placed again: nothing to move
+                moved.Add(new DispatchTask
+                {
+                    TaskId = assignment.TaskId,
+                    TaskType = assignment.TaskType,
+                    RequiredCapabilities = assignment.RequiredCapabilities,
+                    Payload = assignment.Payload,
+                    Priority = assignment.Priority,
+                    Deadline = assignment.Deadline,
+                    Resources = assignment.Resources,
+                    Attempt = assignment.Attempt + 1,
+                    AvoidAgentId = agentId,
+                    SubmittedAt = assignment.SubmittedAt,
+                });
             }
-            var queue = EntityNames.AgentQueue(agentId);
+            await SendAsync(agentId, reason, moved, sender, cancellationToken);
             if (await queues.DeleteIfUnusedAsync(queue, cancellationToken))
             {
                 _queuesKept.TryRemove(agentId, out _);
                 LogDeleted(queue);
             }
+            else
+            {
+                _queuesKept[agentId] = true;
+                LogKept(queue);
+            }
+            return moved.Count;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // The management API is away: the queue stays on the list and the sweep tries again.
+            _queuesKept[agentId] = true;
+            LogDrainFailed(queue, ex.Message);
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Drains (moving what it finds) and deletes the queues kept earlier; forgets those whose agent is live again
+    /// (it uses its queue). Called by the health sweep.
+    /// </summary>
+    public async Task RetryKeptQueuesAsync(IReadOnlySet<string> liveAgents, ISendEndpointProvider sender, CancellationToken cancellationToken)
+    {
+        foreach (var agentId in _queuesKept.Keys)
+        {
+            if (liveAgents.Contains(agentId))
+                _queuesKept.TryRemove(agentId, out _);
+            else
+                await DrainAndDeleteAsync(agentId, "its queue was kept earlier", sender, cancellationToken);
         }
     }
 
@@ -123,8 +153,11 @@ public sealed partial class AgentRecovery(
     [LoggerMessage(LogLevel.Information, "Queue {Queue} drained and deleted")]
     partial void LogDeleted(string queue);
 
-    [LoggerMessage(LogLevel.Information, "Queue {Queue} drained but kept: a consumer is still attached (a paused agent?); deleted later once unused")]
+    [LoggerMessage(LogLevel.Information, "Queue {Queue} drained but kept: still in use (a paused agent?) or not empty; the sweep tries again")]
     partial void LogKept(string queue);
+
+    [LoggerMessage(LogLevel.Warning, "Queue {Queue} could not be drained ({Error}); the sweep tries again")]
+    partial void LogDrainFailed(string queue, string error);
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId} gone ({Reason}): {Tasks} task(s) moved back to dispatch")]
     partial void LogRecovered(string agentId, int tasks, string reason);

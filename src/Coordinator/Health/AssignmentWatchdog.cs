@@ -20,15 +20,19 @@ public sealed partial class AssignmentWatchdog(
 {
     readonly HashSet<(string TaskId, int Attempt)> _reported = [];
 
-    public async Task<int> CheckAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Fails what is overdue. <paramref name="listeningSince"/>: when the coordinator's bus last became connected; a result
+    /// could not arrive before that, so the grace counts from there too.
+    /// </summary>
+    public async Task<int> CheckAsync(DateTimeOffset listeningSince, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var overdue = placement.InFlightSnapshot()
-            .Where(t => DeadlineOf(t) + options.AssignmentGrace < now)
+            .Where(t => Later(DeadlineOf(t), listeningSince) + options.AssignmentGrace < now)
             .ToList();
         _reported.IntersectWith(overdue.Select(t => (t.Task.TaskId, t.Attempt)));
         var failed = 0;
-        foreach (var task in overdue.Where(t => _reported.Add((t.Task.TaskId, t.Attempt))))
+        foreach (var task in overdue.Where(t => !_reported.Contains((t.Task.TaskId, t.Attempt))))
         {
             var error = $"no result from agent {task.AgentId} by {(DeadlineOf(task) + options.AssignmentGrace):O} " +
                         $"(assigned {task.AssignedAt:O}): presumed lost by the agent";
@@ -42,10 +46,13 @@ public sealed partial class AssignmentWatchdog(
                 DurationMs = (now - task.AssignedAt).TotalMilliseconds,
                 Timestamp = now,
             }, cancellationToken);
+            _reported.Add((task.Task.TaskId, task.Attempt)); // once published; a failed publish is tried at the next sweep
             failed++;
         }
         return failed;
     }
+
+    static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     DateTimeOffset DeadlineOf(InFlightTask task)
     {

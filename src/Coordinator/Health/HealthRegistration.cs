@@ -49,6 +49,8 @@ public static class HealthRegistration
         cfg.ReceiveEndpoint("coordinator.fleet", e =>
         {
             e.DiscardSkippedMessages();
+            // A recovery interrupted by the broker or its API is retried; moved tasks not yet sent are kept for it.
+            e.UseMessageRetry(r => r.Intervals(200, 500, 1000, 2000, 5000, 10000));
             e.ConfigureConsumer<Agents.AgentStateChangedConsumer>(context);
             e.ConfigureConsumer<AgentFailedConsumer>(context);
             e.ConfigureConsumer<AgentUnregisteredConsumer>(context);

@@ -38,6 +38,8 @@ public sealed partial class HeartbeatSweeper(
     /// <summary>Null until the first sweep has looked.</summary>
     bool? _connected;
     DateTimeOffset? _lostAt;
+    /// <summary>A bus merely Degraded (one endpoint faulted while the broker answers) pauses verdicts only this long.</summary>
+    static readonly TimeSpan MaxDegradedPause = TimeSpan.FromSeconds(60);
 
     /// <summary>What the sweep remembers of one agent instance.</summary>
     sealed class Watch(Guid instanceId, HeartbeatHistory history)
@@ -62,7 +64,11 @@ public sealed partial class HeartbeatSweeper(
         var verdicts = 0;
         var live = agents.Where(a => AgentStates.Live.Contains(a.CurrentState)).ToList();
         foreach (var gone in _watches.Keys.Except(live.Select(a => a.AgentId)).ToList())
+        {
             _watches.Remove(gone);
+            performance.Forget(gone); // failed or gone: a registration brings it back without history
+        }
+        var probing = detection.ProbeConsumers;
         foreach (var agent in live)
         {
             var watch = WatchOf(agent);
@@ -70,9 +76,11 @@ public sealed partial class HeartbeatSweeper(
             var lastSeen = Max(agent.LastHeartbeat ?? agent.RegisteredAt, _listeningSince);
             var silence = now - lastSeen;
             var missed = silence / options.HeartbeatInterval;
-            int? consumers = detection.ProbeConsumers ? await probe.ConsumersAsync(EntityNames.AgentQueue(agent.AgentId), cancellationToken) : null;
-
-            watch.ConsumerMissingSince = consumers == 0 ? watch.ConsumerMissingSince ?? now : null;
+            int? consumers = probing ? await probe.ConsumersAsync(EntityNames.AgentQueue(agent.AgentId), cancellationToken) : null;
+            if (consumers is null)
+                probing = false; // the broker did not answer: no more probes this sweep (each may take its timeout)
+            else
+                watch.ConsumerMissingSince = consumers == 0 ? watch.ConsumerMissingSince ?? now : null;
             if ((FailureReason(watch, silence, missed, consumers, agent.AgentId) ?? DeafReason(watch, now, agent.AgentId)) is { } failure)
             {
                 LogFailed(agent.AgentId, failure);
@@ -104,11 +112,11 @@ public sealed partial class HeartbeatSweeper(
             if (await AssessAsync(agent, watch, consumers, now, cancellationToken))
                 verdicts++;
         }
-        verdicts += await watchdog.CheckAsync(cancellationToken);
+        verdicts += await watchdog.CheckAsync(_listeningSince, cancellationToken);
         if (now - _keptQueuesCheckedAt >= KeptQueuesEvery)
         {
             _keptQueuesCheckedAt = now;
-            await recovery.RetryKeptQueuesAsync(live.Select(a => a.AgentId).ToHashSet(StringComparer.Ordinal), cancellationToken);
+            await recovery.RetryKeptQueuesAsync(live.Select(a => a.AgentId).ToHashSet(StringComparer.Ordinal), publisher, cancellationToken);
         }
         return verdicts;
     }
@@ -192,14 +200,20 @@ public sealed partial class HeartbeatSweeper(
                 _lostAt = now;
             }
             _connected = false;
-            return false;
+            // Degraded for long with the broker answering is a faulted endpoint, not an outage: judge agents again.
+            var degradedTooLong = health.Status == BusHealthStatus.Degraded && _lostAt is { } since && now - since > MaxDegradedPause;
+            if (!degradedTooLong)
+                return false;
+            LogDegradedTooLong(health.Description);
+            return true;
         }
         if (_connected == false)
         {
             if (_lostAt is { } lost)
                 LogBrokerBack((now - lost).TotalSeconds);
-            _connected = true;
             _listeningSince = now;
+            // Intervals measured across the outage would teach phi that long silences are normal.
+            _watches.Clear();
         }
         _connected = true;
         return true;
@@ -209,6 +223,9 @@ public sealed partial class HeartbeatSweeper(
 
     [LoggerMessage(LogLevel.Warning, "Bus not connected ({Description}): no heartbeat verdicts until it is back")]
     partial void LogBrokerLost(string description);
+
+    [LoggerMessage(LogLevel.Warning, "Bus still degraded ({Description}) with the broker reachable: judging agents regardless")]
+    partial void LogDegradedTooLong(string description);
 
     [LoggerMessage(LogLevel.Information, "Bus connected again after {Seconds:0.0} s: every agent gets a full heartbeat window from now")]
     partial void LogBrokerBack(double seconds);

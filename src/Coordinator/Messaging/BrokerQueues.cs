@@ -62,15 +62,6 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
         return bodies;
     }
 
-    /// <summary>Removes the ready messages of a queue, keeping the queue (and its consumers).</summary>
-    public async Task PurgeAsync(string queue, CancellationToken cancellationToken)
-    {
-        using var http = Client();
-        using var response = await http.DeleteAsync($"{QueuePath(queue)}/contents", cancellationToken);
-        if (response.StatusCode != HttpStatusCode.NotFound)
-            response.EnsureSuccessStatusCode();
-    }
-
     /// <summary>
     /// Deletes a queue only while it has no consumer and no message, as the queue itself sees it at that moment
     /// (not the lagging statistics). True when the queue is gone; false while it is in use or not empty.
@@ -79,6 +70,7 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
     {
         using var http = Client();
         using var response = await http.DeleteAsync($"{QueuePath(queue)}?if-unused=true&if-empty=true", cancellationToken);
+        // 400 carries the broker's reason; either way the queue stays and is tried again.
         if (response.StatusCode == HttpStatusCode.BadRequest)
             return false; // "in use" or "not empty"
         if (response.StatusCode != HttpStatusCode.NotFound)

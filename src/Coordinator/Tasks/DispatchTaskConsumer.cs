@@ -41,7 +41,7 @@ public sealed partial class DispatchTaskConsumer(
                 LogReturned(task.TaskId, task.Attempt, agent.AgentId, returned + 1);
                 if (returned + 1 >= MaxReturns)
                 {
-                    await GiveUpAsync(task, $"its assignment was returned by the broker {MaxReturns} times (last: agent {agent.AgentId} has no queue)");
+                    await GiveUpAsync(context, task, $"its assignment was returned by the broker {MaxReturns} times (last: agent {agent.AgentId} has no queue)");
                     return;
                 }
                 task = task with { AvoidAgentId = agent.AgentId };
@@ -72,6 +72,7 @@ public sealed partial class DispatchTaskConsumer(
                 throw; // stopping: the message goes back to the queue
             var now = time.GetUtcNow();
             LogExpired(task.TaskId, task.Attempt);
+            placement.RememberFinished(task.TaskId, task.Attempt);
             ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
             {
                 r.FinishedAt = now;
@@ -86,15 +87,18 @@ public sealed partial class DispatchTaskConsumer(
         }
     }
 
-    async Task GiveUpAsync(DispatchTask task, string reason)
+    async Task GiveUpAsync(ConsumeContext context, DispatchTask task, string reason)
     {
         var now = time.GetUtcNow();
         LogGaveUp(task.TaskId, reason);
+        placement.RememberFinished(task.TaskId, task.Attempt);
         await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.DeadLettered, task.Attempt, now, r =>
         {
             r.FinishedAt = now;
             r.Reason = reason;
         }));
+        await context.Publish(new TaskDeadLettered { TaskId = task.TaskId, Attempts = task.Attempt, Reason = reason, Timestamp = now },
+            context.CancellationToken);
     }
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -8,9 +8,12 @@ namespace Coordinator.Tasks;
 /// Accepts or rejects a submission (from the intake queue or the HTTP API): a rejected one is
 /// recorded as Rejected with its reason and announced with TaskRejected; an accepted one is recorded
 /// Pending and sent to the dispatch queue with its priority as the AMQP priority. A task id that is
-/// already known is not taken twice: submitting it again (a client retrying, or the broker redelivering
-/// a submission) is acknowledged as accepted, and re-sent to dispatch only while it is still Pending
-/// (the dispatcher drops the copy if the first one arrived after all).
+/// already known is not taken twice: a submission the ledger is asked about (every client-chosen id through
+/// the HTTP API, every redelivered broker message, and any id this coordinator accepted among its last
+/// 100,000) is acknowledged as accepted when known, and re-sent to dispatch only while it is still Pending
+/// (the dispatcher drops the copy if the first one arrived after all). A client-chosen id published to the
+/// broker again much later is not looked up: the ledger never moves it back from a final status, and the
+/// dispatcher drops a copy of an attempt it finished lately.
 /// </summary>
 public sealed partial class TaskIntake(
     TaskRules rules,

@@ -21,7 +21,6 @@ public sealed class TaskPlacement(
 {
     readonly Lock _gate = new();
     readonly SortedSet<Waiter> _waiting = new(Waiter.PriorityOrder);
-    readonly Dictionary<string, DateTimeOffset> _evictedAt = new(StringComparer.Ordinal);
     long _arrivals;
     readonly ConcurrentDictionary<string, InFlightTask> _inFlight = new(StringComparer.Ordinal);
     readonly Dictionary<string, int> _loadByAgent = new(StringComparer.Ordinal);
@@ -88,6 +87,13 @@ public sealed class TaskPlacement(
         (_inFlight.TryGetValue(task.TaskId, out var inFlight) && inFlight.Attempt >= task.Attempt)
         || (_finished.TryGetValue(task.TaskId, out var finished) && finished >= task.Attempt)
         || _waiting.Any(w => w.Task.TaskId == task.TaskId && w.Task.Attempt >= task.Attempt);
+
+    /// <summary>An attempt ended without a result (timed out waiting, given up): a redelivered copy of it is a duplicate.</summary>
+    public void RememberFinished(string taskId, int attempt)
+    {
+        lock (_gate)
+            RememberFinishedLocked(taskId, attempt);
+    }
 
     void RememberFinishedLocked(string taskId, int attempt)
     {
@@ -197,15 +203,14 @@ public sealed class TaskPlacement(
 
     /// <summary>
     /// Takes every task off a failed or departed agent: frees their slots and resources and returns them
-    /// (to be placed again with their next attempt). The agent gets no new work until the registry shows
-    /// it registered again after this moment.
+    /// (to be placed again with their next attempt). The agent itself gets no new work while the registry
+    /// shows it Failed or Unregistered.
     /// </summary>
     public IReadOnlyList<InFlightTask> Evict(string agentId)
     {
         List<InFlightTask> evicted;
         lock (_gate)
         {
-            _evictedAt[agentId] = time.GetUtcNow();
             evicted = _inFlight.Values.Where(t => t.AgentId == agentId).ToList();
             foreach (var task in evicted)
             {
@@ -214,16 +219,6 @@ public sealed class TaskPlacement(
             }
         }
         return evicted;
-    }
-
-    bool IsEvicted(AgentView agent)
-    {
-        if (!_evictedAt.TryGetValue(agent.AgentId, out var at))
-            return false;
-        if (agent.RegisteredAt <= at)
-            return true;
-        _evictedAt.Remove(agent.AgentId);
-        return false;
     }
 
     public bool IsInFlight(string taskId) => _inFlight.ContainsKey(taskId);
