@@ -40,13 +40,36 @@ public sealed partial class AgentRecovery(
         var moved = _unsent.TryRemove(agentId, out var left) ? left : [];
         foreach (var inFlight in placement.Evict(agentId))
             moved.Add(inFlight.Task with { Attempt = inFlight.Attempt + 1, AvoidAgentId = agentId });
+        var drained = await DrainAsync(agentId, moved.Select(m => m.TaskId).ToHashSet(StringComparer.Ordinal), cancellationToken);
+        moved.AddRange(drained ?? []);
         await SendAsync(agentId, reason, moved, sender, cancellationToken);
-        var fromQueue = await DrainAndDeleteAsync(agentId, reason, sender, cancellationToken);
+        if (drained is not null)
+            await DeleteOrKeepAsync(agentId, cancellationToken);
 
         if (lastHeartbeat is { } heard)
-            metrics.Recovered(time.GetUtcNow() - heard, moved.Count + fromQueue);
-        LogRecovered(agentId, moved.Count + fromQueue, reason);
-        return moved.Count + fromQueue;
+            metrics.Recovered(time.GetUtcNow() - heard, moved.Count);
+        LogRecovered(agentId, moved.Count, reason);
+        return moved.Count;
+    }
+
+    /// <summary>
+    /// Drains (moving what it finds) and deletes the queues kept earlier; forgets those whose agent is live again
+    /// (it uses its queue). Called by the health sweep.
+    /// </summary>
+    public async Task RetryKeptQueuesAsync(IReadOnlySet<string> liveAgents, ISendEndpointProvider sender, CancellationToken cancellationToken)
+    {
+        foreach (var agentId in _queuesKept.Keys)
+        {
+            if (liveAgents.Contains(agentId))
+            {
+                _queuesKept.TryRemove(agentId, out _);
+                continue;
+            }
+            if (await DrainAsync(agentId, new HashSet<string>(StringComparer.Ordinal), cancellationToken) is not { } drained)
+                continue;
+            await SendAsync(agentId, "left in its queue", drained, sender, cancellationToken);
+            await DeleteOrKeepAsync(agentId, cancellationToken);
+        }
     }
 
     /// <summary>Sends moved tasks back to dispatch; what could not be sent is kept for the retry of the same recovery.</summary>
@@ -71,70 +94,72 @@ public sealed partial class AgentRecovery(
     }
 
     /// <summary>
-    /// Moves the assignments still queued for the agent (ones this coordinator no longer tracks, e.g. after its own
-    /// restart, or that arrived late), then deletes the queue if it is unused and empty, judged by the broker at that
-    /// instant: deleting it under a live consumer would leave that agent (paused, not dead) deaf once it is back. A
-    /// queue not deleted is kept on a list the health sweep works through. Returns how many tasks were moved.
+    /// Takes the assignments still queued for the agent that are not being moved already (<paramref name="moving"/>)
+    /// nor placed again: ones this coordinator no longer tracks (after its own restart) or that arrived late.
+    /// Null when the management API could not be reached (the queue is kept for the sweep to try again).
     /// </summary>
-    async Task<int> DrainAndDeleteAsync(string agentId, string reason, ISendEndpointProvider sender, CancellationToken cancellationToken)
+    async Task<List<DispatchTask>?> DrainAsync(string agentId, IReadOnlySet<string> moving, CancellationToken cancellationToken)
     {
         var queue = EntityNames.AgentQueue(agentId);
+        IReadOnlyList<string> bodies;
         try
         {
-            var moved = new List<DispatchTask>();
-            foreach (var body in await queues.DrainAsync(queue, DrainLimit, cancellationToken))
-            {
-                if (Parse(body) is not { } assignment || moved.Any(m => m.TaskId == assignment.TaskId) || placement.IsInFlight(assignment.TaskId))
-                    continue; // unreadable, a duplicate, or already placed again: nothing to move
-                moved.Add(new DispatchTask
-                {
-                    TaskId = assignment.TaskId,
-                    TaskType = assignment.TaskType,
-                    RequiredCapabilities = assignment.RequiredCapabilities,
-                    Payload = assignment.Payload,
-                    Priority = assignment.Priority,
-                    Deadline = assignment.Deadline,
-                    Resources = assignment.Resources,
-                    Attempt = assignment.Attempt + 1,
-                    AvoidAgentId = agentId,
-                    SubmittedAt = assignment.SubmittedAt,
-                });
-            }
-            await SendAsync(agentId, reason, moved, sender, cancellationToken);
-            if (await queues.DeleteIfUnusedAsync(queue, cancellationToken))
-            {
-                _queuesKept.TryRemove(agentId, out _);
-                LogDeleted(queue);
-            }
-            else
-            {
-                _queuesKept[agentId] = true;
-                LogKept(queue);
-            }
-            return moved.Count;
+            bodies = await queues.DrainAsync(queue, DrainLimit, cancellationToken);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // The management API is away: the queue stays on the list and the sweep tries again.
             _queuesKept[agentId] = true;
             LogDrainFailed(queue, ex.Message);
-            return 0;
+            return null;
         }
+        var moved = new List<DispatchTask>();
+        foreach (var body in bodies)
+        {
+            if (Parse(body) is not { } assignment || moving.Contains(assignment.TaskId) || moved.Any(m => m.TaskId == assignment.TaskId)
+                || placement.IsInFlight(assignment.TaskId))
+                continue; // unreadable, a duplicate, or moved or placed already: nothing to move
+            moved.Add(new DispatchTask
+            {
+                TaskId = assignment.TaskId,
+                TaskType = assignment.TaskType,
+                RequiredCapabilities = assignment.RequiredCapabilities,
+                Payload = assignment.Payload,
+                Priority = assignment.Priority,
+                Deadline = assignment.Deadline,
+                Resources = assignment.Resources,
+                Attempt = assignment.Attempt + 1,
+                AvoidAgentId = agentId,
+                SubmittedAt = assignment.SubmittedAt,
+            });
+        }
+        return moved;
     }
 
     /// <summary>
-    /// Drains (moving what it finds) and deletes the queues kept earlier; forgets those whose agent is live again
-    /// (it uses its queue). Called by the health sweep.
+    /// Deletes the agent's queue if it is unused and empty, judged by the broker at that instant: deleting it under a
+    /// live consumer would leave that agent (paused, not dead) deaf once it is back. Otherwise the queue is kept on a
+    /// list the health sweep works through.
     /// </summary>
-    public async Task RetryKeptQueuesAsync(IReadOnlySet<string> liveAgents, ISendEndpointProvider sender, CancellationToken cancellationToken)
+    async Task DeleteOrKeepAsync(string agentId, CancellationToken cancellationToken)
     {
-        foreach (var agentId in _queuesKept.Keys)
+        var queue = EntityNames.AgentQueue(agentId);
+        bool deleted;
+        try
         {
-            if (liveAgents.Contains(agentId))
-                _queuesKept.TryRemove(agentId, out _);
-            else
-                await DrainAndDeleteAsync(agentId, "its queue was kept earlier", sender, cancellationToken);
+            deleted = await queues.DeleteIfUnusedAsync(queue, cancellationToken);
         }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogDrainFailed(queue, ex.Message);
+            deleted = false;
+        }
+        if (deleted)
+        {
+            _queuesKept.TryRemove(agentId, out _);
+            LogDeleted(queue);
+        }
+        else if (_queuesKept.TryAdd(agentId, true))
+            LogKept(queue);
     }
 
     static AssignTask? Parse(string body)
