@@ -40,6 +40,7 @@ public sealed partial class HeartbeatSweeper(
     DateTimeOffset? _lostAt;
     /// <summary>A bus merely Degraded (one endpoint faulted while the broker answers) pauses verdicts only this long.</summary>
     static readonly TimeSpan MaxDegradedPause = TimeSpan.FromSeconds(60);
+    bool _judgingWhileDegraded;
 
     /// <summary>What the sweep remembers of one agent instance.</summary>
     sealed class Watch(Guid instanceId, HeartbeatHistory history)
@@ -204,9 +205,12 @@ public sealed partial class HeartbeatSweeper(
             var degradedTooLong = health.Status == BusHealthStatus.Degraded && _lostAt is { } since && now - since > MaxDegradedPause;
             if (!degradedTooLong)
                 return false;
-            LogDegradedTooLong(health.Description);
+            if (!_judgingWhileDegraded)
+                LogDegradedTooLong(health.Description);
+            _judgingWhileDegraded = true;
             return true;
         }
+        _judgingWhileDegraded = false;
         if (_connected == false)
         {
             if (_lostAt is { } lost)
@@ -224,7 +228,7 @@ public sealed partial class HeartbeatSweeper(
     [LoggerMessage(LogLevel.Warning, "Bus not connected ({Description}): no heartbeat verdicts until it is back")]
     partial void LogBrokerLost(string description);
 
-    [LoggerMessage(LogLevel.Warning, "Bus still degraded ({Description}) with the broker reachable: judging agents regardless")]
+    [LoggerMessage(LogLevel.Warning, "Bus still degraded after a minute ({Description}): a faulted endpoint rather than an outage, so agents are judged again")]
     partial void LogDegradedTooLong(string description);
 
     [LoggerMessage(LogLevel.Information, "Bus connected again after {Seconds:0.0} s: every agent gets a full heartbeat window from now")]
