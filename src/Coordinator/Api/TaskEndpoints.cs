@@ -40,11 +40,12 @@ public static class TaskEndpoints
 
     /// <summary>
     /// The same intake as the broker's: 202 with the id, or 400 with the reason. 503 when the broker is
-    /// unreachable: nothing is taken when the bus is known to be down; a send the broker did not confirm in
-    /// time leaves the task Pending, and submitting the same taskId again is safe (it is accepted once).
+    /// unreachable: nothing is taken when the bus is known to be down. A submission the broker has not confirmed
+    /// in time is answered 503 too, but not abandoned: it stays Pending and goes on to dispatch as soon as the
+    /// broker confirms it (until the coordinator stops); submitting the same taskId again is safe either way.
     /// </summary>
-    static async Task<IResult> SubmitAsync(HttpRequest request, TaskIntake intake, ISendEndpointProvider sender, IPublishEndpoint publisher,
-        IBusControl bus, CancellationToken ct)
+    static async Task<IResult> SubmitAsync(HttpRequest request, TaskIntake intake, IBusControl bus, IHostApplicationLifetime lifetime,
+        ILoggerFactory loggers, CancellationToken ct)
     {
         SubmitTask? submission;
         try
@@ -63,17 +64,21 @@ public static class TaskEndpoints
         if (bus.CheckHealth() is { Status: BusHealthStatus.Unhealthy } health)
             return ApiErrors.Unavailable($"the broker is unreachable, task not accepted; submit it again later ({health.Description})");
 
+        // Sent through the bus itself, not the request's scope, so it may outlive the request.
+        var submitting = intake.SubmitAsync(submission, taskId, clientId, bus, bus, lifetime.ApplicationStopping);
         string? rejection;
-        using var confirm = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        confirm.CancelAfter(BrokerConfirmTimeout);
         try
         {
-            rejection = await intake.SubmitAsync(submission, taskId, clientId, sender, publisher, confirm.Token);
+            rejection = await submitting.WaitAsync(BrokerConfirmTimeout, ct);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            return ApiErrors.Unavailable($"the broker did not confirm task '{taskId}' within {BrokerConfirmTimeout.TotalSeconds:0} s; " +
-                                         "submit it again with the same taskId (it is accepted once)", taskId);
+            var logger = loggers.CreateLogger(typeof(TaskEndpoints).FullName!);
+            _ = submitting.ContinueWith(t => logger.LogWarning(t.Exception?.GetBaseException(),
+                    "Task {TaskId}: its unconfirmed submission ended without reaching dispatch", taskId),
+                CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
+            return ApiErrors.Unavailable($"the broker has not confirmed task '{taskId}' within {BrokerConfirmTimeout.TotalSeconds:0} s; it stays " +
+                                         "Pending and is queued once the broker confirms it; submitting it again with the same taskId is safe", taskId);
         }
         return rejection is null
             ? Results.Accepted($"/api/tasks/{taskId}", new { taskId })
