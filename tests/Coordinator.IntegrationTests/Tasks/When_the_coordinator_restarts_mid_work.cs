@@ -24,7 +24,9 @@ public sealed class When_the_coordinator_restarts_mid_work
             Assert.Equal(1, task.Attempts);
             Assert.Equal("steady", task.AgentId);
         }
-        Assert.Equal(ids.Count, (await system.Api.TasksAsync("Completed")).Count);
+        // The list reads the database; a task's own page also shows updates still in the ledger's batch.
+        await Eventually.Until(async () => (await system.Api.TasksAsync("Completed")).Count, n => n == ids.Count, TimeSpan.FromSeconds(10),
+            $"{ids.Count} tasks listed Completed", system.Diagnostics);
         Assert.DoesNotContain("Stale result", system.Coordinator.Output);
     }
 }
