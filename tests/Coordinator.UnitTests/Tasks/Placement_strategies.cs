@@ -9,31 +9,18 @@ public class Placement_strategies
     static readonly DispatchTask Echo = new() { TaskId = "t", TaskType = "echo" };
 
     static AgentCandidate Candidate(string id, int inFlight = 0, int slots = 6, string[]? capabilities = null, double cpu = 4,
-        double allocatedCpu = 0, double measuredCpu = 0, AgentPerformance? performance = null) =>
-        new(new AgentView
+        double allocatedCpu = 0, double measuredCpu = 0, AgentPerformance? performance = null)
+    {
+        var agent = AgentViews.Active(id);
+        return new(agent with
         {
-            AgentId = id,
-            InstanceId = Guid.NewGuid(),
-            State = AgentStates.Active,
-            PreviousState = "",
-            StateReason = "",
             Capabilities = capabilities ?? ["echo"],
             Resources = new AgentResources { CpuCores = cpu, MemoryMb = 1024, DiskMb = 0 },
             MaxConcurrentTasks = slots - 2,
-            Metadata = new AgentMetadata(),
-            RegisteredAt = DateTimeOffset.UnixEpoch,
-            LastHeartbeat = null,
-            UpdatedAt = DateTimeOffset.UnixEpoch,
             ActiveTasks = inFlight,
-            Health = new AgentHealthView
-            {
-                ReportedStatus = "Healthy",
-                Usage = new ResourceUsage { CpuPercent = measuredCpu },
-                ErrorCount = 0,
-                MissedHeartbeats = 0,
-                HeartbeatCount = 0,
-            },
+            Health = agent.Health with { Usage = new ResourceUsage { CpuPercent = measuredCpu } },
         }, inFlight, slots, new TaskResources { CpuCores = allocatedCpu }, performance ?? AgentPerformance.None);
+    }
 
     [Fact]
     public void Round_robin_cycles_through_every_agent_in_id_order()

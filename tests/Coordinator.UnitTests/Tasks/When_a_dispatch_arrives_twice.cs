@@ -18,23 +18,7 @@ public class When_a_dispatch_arrives_twice
             new StrategySelector([new LeastConnectionsStrategy()], options), options, TimeProvider.System);
     }
 
-    void Agents(params string[] ids) => _registry.Replace(ids.Select(id => new AgentView
-    {
-        AgentId = id,
-        InstanceId = Guid.NewGuid(),
-        State = AgentStates.Active,
-        PreviousState = "",
-        StateReason = "",
-        Capabilities = ["echo"],
-        Resources = new AgentResources { CpuCores = 4, MemoryMb = 1024 },
-        MaxConcurrentTasks = 1,
-        Metadata = new AgentMetadata(),
-        RegisteredAt = DateTimeOffset.UnixEpoch,
-        LastHeartbeat = null,
-        UpdatedAt = DateTimeOffset.UnixEpoch,
-        ActiveTasks = 0,
-        Health = new AgentHealthView { ReportedStatus = "Healthy", Usage = new ResourceUsage(), ErrorCount = 0, MissedHeartbeats = 0, HeartbeatCount = 0 },
-    }));
+    void Agents(params string[] ids) => _registry.Replace(ids.Select(id => AgentViews.Active(id) with { MaxConcurrentTasks = 1 }));
 
     static DispatchTask Task(string id, int attempt = 1) => new() { TaskId = id, TaskType = "echo", Attempt = attempt };
 

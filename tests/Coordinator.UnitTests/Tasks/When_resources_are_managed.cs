@@ -12,30 +12,15 @@ public class When_resources_are_managed
 
     public When_resources_are_managed() => _resources = new ResourceManager(new ResourceLimitsOptions { MaxTaskCpuCores = 8 }, _time);
 
-    static AgentView Agent(string id, double cpu, long memoryMb, long measuredMemoryMb = 0) => new()
+    static AgentView Agent(string id, double cpu, long memoryMb, long measuredMemoryMb = 0)
     {
-        AgentId = id,
-        InstanceId = Guid.NewGuid(),
-        State = AgentStates.Active,
-        PreviousState = "",
-        StateReason = "",
-        Capabilities = ["echo"],
-        Resources = new AgentResources { CpuCores = cpu, MemoryMb = memoryMb },
-        MaxConcurrentTasks = 4,
-        Metadata = new AgentMetadata(),
-        RegisteredAt = DateTimeOffset.UnixEpoch,
-        LastHeartbeat = null,
-        UpdatedAt = DateTimeOffset.UnixEpoch,
-        ActiveTasks = 0,
-        Health = new AgentHealthView
+        var agent = AgentViews.Active(id);
+        return agent with
         {
-            ReportedStatus = "Healthy",
-            Usage = new ResourceUsage { MemoryMb = measuredMemoryMb },
-            ErrorCount = 0,
-            MissedHeartbeats = 0,
-            HeartbeatCount = 0,
-        },
-    };
+            Resources = new AgentResources { CpuCores = cpu, MemoryMb = memoryMb },
+            Health = agent.Health with { Usage = new ResourceUsage { MemoryMb = measuredMemoryMb } },
+        };
+    }
 
     [Fact]
     public void Allocations_are_bounded_by_the_agents_capacity_and_freed_on_completion()
