@@ -211,10 +211,14 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
     /// <summary>The worse of the agent's own report and the coordinator's assessment.</summary>
     internal static AgentHealthStatus Effective(AgentState saga)
     {
-        var reported = Enum.TryParse<AgentHealthStatus>(saga.ReportedStatus, out var r) ? r : AgentHealthStatus.Healthy;
-        var assessed = Enum.TryParse<AgentHealthStatus>(saga.AssessedStatus, out var a) ? a : AgentHealthStatus.Healthy;
+        var reported = StatusOf(saga.ReportedStatus);
+        var assessed = StatusOf(saga.AssessedStatus);
         return reported > assessed ? reported : assessed;
     }
+
+    /// <summary>A health status as the saga stores it (by name); empty, from before the column existed, is Healthy.</summary>
+    internal static AgentHealthStatus StatusOf(string stored) =>
+        Enum.TryParse<AgentHealthStatus>(stored, out var status) ? status : AgentHealthStatus.Healthy;
 
     static void ApplyAssessment(AgentState saga, AgentHealthAssessed message, TimeProvider time)
     {
@@ -229,7 +233,7 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
     /// <summary>Why the agent is in its state: the coordinator's finding when that is what decides it, else the agent's report.</summary>
     static string ReasonFor(AgentState saga)
     {
-        var reported = Enum.TryParse<AgentHealthStatus>(saga.ReportedStatus, out var r) ? r : AgentHealthStatus.Healthy;
+        var reported = StatusOf(saga.ReportedStatus);
         if (Effective(saga) > reported)
             return $"coordinator: {saga.AssessedReason}";
         return reported == AgentHealthStatus.Healthy ? "heartbeat" : $"agent reported {reported}";

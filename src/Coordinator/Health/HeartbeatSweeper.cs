@@ -164,7 +164,7 @@ public sealed partial class HeartbeatSweeper(
             findings.Add(slow);
 
         var status = findings.Count == 0 ? AgentHealthStatus.Healthy : findings.Max(f => f.Status);
-        var held = Enum.TryParse<AgentHealthStatus>(agent.AssessedStatus, out var h) ? h : AgentHealthStatus.Healthy;
+        var held = AgentStateMachine.StatusOf(agent.AssessedStatus);
         if (status == held || watch.LastPublished is { } last && last.Status == status && now - last.At < 2 * options.HeartbeatInterval)
             return false;
 
