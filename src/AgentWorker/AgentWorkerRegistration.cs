@@ -43,6 +43,7 @@ public static class AgentWorkerRegistration
         {
             x.AddConsumer<AssignTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<HeartbeatRejectedConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddConsumer<DrainRequestedConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<BaselineTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -68,6 +69,7 @@ public static class AgentWorkerRegistration
                     e.ConcurrentMessageLimit = options.MaxConcurrentTasks;
                     e.ConfigureConsumer<AssignTaskConsumer>(context);
                     e.ConfigureConsumer<HeartbeatRejectedConsumer>(context);
+                    e.ConfigureConsumer<DrainRequestedConsumer>(context);
                 });
             });
         });

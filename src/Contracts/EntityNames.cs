@@ -45,6 +45,8 @@ public static class EntityNames
         [typeof(AgentStateChanged)] = AgentEvents,
         [typeof(AgentFailed)] = AgentEvents,
         [typeof(AgentUnregistered)] = AgentEvents,
+        [typeof(AgentsScaledUp)] = AgentEvents,
+        [typeof(AgentsScaledDown)] = AgentEvents,
         [typeof(SubmitTask)] = Tasks,
         [typeof(TaskStarted)] = TaskEvents,
         [typeof(TaskCompleted)] = TaskEvents,

@@ -18,7 +18,6 @@ public static class CoordinatorRegistration
     {
         services.AddValidatedOptions<CoordinatorOptions>(CoordinatorOptions.Section);
         services.AddValidatedOptions<ResourceLimitsOptions>(ResourceLimitsOptions.Section);
-        services.AddValidatedOptions<ScalingOptions>(ScalingOptions.Section);
         services.AddSingleton(TimeProvider.System);
 
         // The database first: its migrator must run before the bus starts consuming.
@@ -28,6 +27,7 @@ public static class CoordinatorRegistration
         services.AddAgentHealthMonitoring(configuration);
         services.AddCoordinatorApi();
         services.AddAgentProvisioning();
+        services.AddScaling(configuration);
         services.AddCoordinatorMessaging();
         return services;
     }

@@ -17,6 +17,7 @@ public static class ApiRegistration
         app.MapAgentEndpoints();
         app.MapTaskEndpoints();
         app.MapMetricsEndpoints();
+        app.MapScalingEndpoints();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {

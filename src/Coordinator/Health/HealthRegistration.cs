@@ -15,7 +15,6 @@ public static class HealthRegistration
         services.AddSingleton<HeartbeatSweeper>();
         services.AddSingleton<PerformanceBaselines>();
         services.AddSingleton<AssignmentWatchdog>();
-        services.AddSingleton<Messaging.QueueConsumerProbe>();
         services.AddSingleton<AgentRecovery>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;

@@ -5,9 +5,10 @@ using RabbitMQ.Client.Exceptions;
 namespace Coordinator.Messaging;
 
 /// <summary>
-/// Asks the broker how many consumers a queue has, with a passive declare on a connection of its own. The
-/// answer comes from the queue itself, at once (the management API's counts lag by its statistics interval):
-/// an agent whose process died or whose connection dropped has no consumer the moment the broker notices.
+/// Asks the broker how many consumers and ready messages a queue has, with a passive declare on a connection of
+/// its own. The answer comes from the queue itself, at once (the management API's counts lag by its statistics
+/// interval): an agent whose process died or whose connection dropped has no consumer the moment the broker
+/// notices, and the backlog's depth is exact even when the management statistics fall behind under load.
 /// </summary>
 public sealed partial class QueueConsumerProbe(RabbitMqOptions options, ILogger<QueueConsumerProbe> logger) : IAsyncDisposable
 {
@@ -17,7 +18,15 @@ public sealed partial class QueueConsumerProbe(RabbitMqOptions options, ILogger<
     IChannel? _channel;
 
     /// <summary>Consumers on the queue (0 when it does not exist); null when the broker cannot be asked.</summary>
-    public async Task<int?> ConsumersAsync(string queue, CancellationToken cancellationToken)
+    public async Task<int?> ConsumersAsync(string queue, CancellationToken cancellationToken) =>
+        (await InspectAsync(queue, cancellationToken))?.Consumers;
+
+    /// <summary>Messages ready in the queue (0 when it does not exist); null when the broker cannot be asked.</summary>
+    public async Task<int?> ReadyMessagesAsync(string queue, CancellationToken cancellationToken) =>
+        (await InspectAsync(queue, cancellationToken))?.Messages;
+
+    /// <summary>The queue's ready messages and consumers (both 0 when it does not exist); null when the broker cannot be asked.</summary>
+    public async Task<QueueCounts?> InspectAsync(string queue, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try
@@ -28,12 +37,12 @@ public sealed partial class QueueConsumerProbe(RabbitMqOptions options, ILogger<
             try
             {
                 var declared = await channel.QueueDeclarePassiveAsync(queue, timeout.Token);
-                return (int)declared.ConsumerCount;
+                return new QueueCounts((int)declared.MessageCount, (int)declared.ConsumerCount);
             }
             catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
             {
                 await DropChannelAsync(); // the broker closes a channel that asked for a missing queue
-                return 0;
+                return new QueueCounts(0, 0);
             }
         }
         catch (Exception ex) when (ex is BrokerUnreachableException or OperationInterruptedException or IOException

@@ -1,22 +1,40 @@
 namespace Coordinator.Provisioning;
 
 /// <summary>
-/// Starts and stops agents the coordinator owns. The local-process provisioner is the first; scaling
-/// will add others (containers, Kubernetes) behind the same interface.
+/// Starts and stops agents the coordinator owns: as local processes today, as containers or pods behind the same
+/// seam. Agents are either supervised (configured under <c>Provisioning:Agents</c>: restarted with backoff when
+/// they exit or fail) or run for the ScalingManager, which replaces and stops them itself.
 /// </summary>
 public interface IAgentProvisioner
 {
-    /// <summary>Whether this provisioner started (and so may restart) the agent.</summary>
+    /// <summary>Shown in /api/scaling: local, docker, kubernetes.</summary>
+    string Name { get; }
+
+    /// <summary>Whether this provisioner started (and may stop or restart) the agent.</summary>
     bool Owns(string agentId);
 
-    Task StartAsync(ProvisionedAgentSpec spec, CancellationToken cancellationToken);
+    /// <summary>Whether the agent's process still runs; null when this provisioner does not run it.</summary>
+    bool? IsRunning(string agentId);
+
+    /// <summary>Raised with the agent id when an agent's process exits without being asked to (a crash, a kill).</summary>
+    event Action<string>? Exited;
 
     /// <summary>
-    /// The agent failed: stop what is left of it and start it again, after a backoff that grows with
-    /// repeated failures. A failure of an instance last heard before the current process started is
-    /// old news (already restarted) and is ignored.
+    /// Starts an agent. <paramref name="supervised"/>: restart it (with backoff) whenever it exits or fails. Throws
+    /// <see cref="ProvisioningException"/> with the reason when the agent cannot be started.
+    /// </summary>
+    Task StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A supervised agent failed: stop what is left of it and start it again, after a backoff that grows with
+    /// repeated failures. A failure of an instance last heard before the current process started is old news
+    /// (already restarted) and is ignored, and so is an agent that is not supervised.
     /// </summary>
     Task RestartAsync(string agentId, string reason, DateTimeOffset? lastHeard, CancellationToken cancellationToken);
 
-    Task StopAsync(string agentId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stops the agent and forgets it: asks it to stop (it drains and unregisters), waits up to <paramref name="grace"/>,
+    /// then kills it.
+    /// </summary>
+    Task StopAsync(string agentId, TimeSpan grace, CancellationToken cancellationToken);
 }

@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
 using Coordinator.Hosting;
 
 namespace Coordinator.Provisioning;
 
 /// <summary>
-/// Agents as local processes (`dotnet AgentWorker.dll --agent-id …`). A process that exits, or an agent
-/// declared failed, is restarted after a backoff that doubles with each failure in a row (reset after a
-/// minute of good health), up to MaxRestartBackoff.
+/// Agents as local processes (`dotnet AgentWorker.dll --agent-id …`). A supervised agent whose process exits, or
+/// that is declared failed, is restarted after a backoff that doubles with each failure in a row (reset after a
+/// minute of good health), up to MaxRestartBackoff. Any other agent's exit is reported through <see cref="Exited"/>.
+/// Stopping sends SIGTERM (the worker drains and unregisters), then kills after the grace.
 /// </summary>
 public sealed partial class LocalProcessProvisioner(
     ProvisioningOptions options,
@@ -15,30 +19,46 @@ public sealed partial class LocalProcessProvisioner(
     TimeProvider time,
     ILogger<LocalProcessProvisioner> logger) : IAgentProvisioner, IAsyncDisposable
 {
-    sealed class Owned(ProvisionedAgentSpec spec)
+    sealed class Owned(ProvisionedAgentSpec spec, bool supervised)
     {
         public ProvisionedAgentSpec Spec { get; } = spec;
+        public bool Supervised { get; } = supervised;
         public Process? Process { get; set; }
         public int FailuresInARow { get; set; }
         public DateTimeOffset StartedAt { get; set; }
         public SemaphoreSlim Gate { get; } = new(1, 1);
         public bool Stopped { get; set; }
+        public bool Exited { get; set; }
     }
 
     readonly ConcurrentDictionary<string, Owned> _agents = new(StringComparer.Ordinal);
 
+    public string Name => "local";
+
+    public event Action<string>? Exited;
+
     public bool Owns(string agentId) => _agents.ContainsKey(agentId);
 
-    public Task StartAsync(ProvisionedAgentSpec spec, CancellationToken cancellationToken)
+    public bool? IsRunning(string agentId) => _agents.TryGetValue(agentId, out var owned) ? !owned.Exited : null;
+
+    public Task StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken)
     {
-        var owned = _agents.GetOrAdd(spec.AgentId, _ => new Owned(spec));
-        Launch(owned);
+        var owned = _agents.GetOrAdd(spec.AgentId, _ => new Owned(spec, supervised));
+        try
+        {
+            Launch(owned);
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or FileNotFoundException)
+        {
+            _agents.TryRemove(spec.AgentId, out _);
+            throw new ProvisioningException($"could not start agent {spec.AgentId}: {ex.Message}", ex);
+        }
         return Task.CompletedTask;
     }
 
     public async Task RestartAsync(string agentId, string reason, DateTimeOffset? lastHeard, CancellationToken cancellationToken)
     {
-        if (!_agents.TryGetValue(agentId, out var owned))
+        if (!_agents.TryGetValue(agentId, out var owned) || !owned.Supervised)
             return;
         await owned.Gate.WaitAsync(cancellationToken);
         try
@@ -53,7 +73,17 @@ public sealed partial class LocalProcessProvisioner(
             owned.Process = null; // its exit is this restart, not another failure
             Kill(failedProcess);
             await Task.Delay(delay, time, cancellationToken);
-            Launch(owned);
+            if (owned.Stopped)
+                return;
+            try
+            {
+                Launch(owned);
+            }
+            catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or FileNotFoundException)
+            {
+                LogLaunchFailed(agentId, ex.Message);
+                _ = RestartAsync(agentId, $"launch failed: {ex.Message}", null, CancellationToken.None);
+            }
         }
         finally
         {
@@ -61,14 +91,29 @@ public sealed partial class LocalProcessProvisioner(
         }
     }
 
-    public Task StopAsync(string agentId, CancellationToken cancellationToken)
+    public async Task StopAsync(string agentId, TimeSpan grace, CancellationToken cancellationToken)
     {
-        if (_agents.TryRemove(agentId, out var owned))
+        if (!_agents.TryRemove(agentId, out var owned))
+            return;
+        owned.Stopped = true;
+        if (owned.Process is not { } process || HasExited(process))
+            return;
+        if (grace > TimeSpan.Zero && kill(process.Id, SigTerm) == 0)
         {
-            owned.Stopped = true;
-            Kill(owned.Process);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(grace);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+                LogStopped(agentId, process.Id);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                LogKilledAfterGrace(agentId, process.Id, grace.TotalSeconds);
+            }
         }
-        return Task.CompletedTask;
+        Kill(process);
     }
 
     TimeSpan Backoff(int failuresInARow)
@@ -79,30 +124,55 @@ public sealed partial class LocalProcessProvisioner(
 
     void Launch(Owned owned)
     {
+        var spec = owned.Spec;
+        var dll = AgentWorkerDll();
+        if (!File.Exists(dll))
+            throw new FileNotFoundException($"the agent worker {dll} does not exist (Provisioning:AgentWorkerDll)", dll);
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(AgentWorkerDll());
-        foreach (var argument in new[] { "--agent-id", owned.Spec.AgentId, "--capabilities", owned.Spec.Capabilities, "--concurrency", owned.Spec.Concurrency.ToString() })
+        start.ArgumentList.Add(dll);
+        var arguments = new List<string> { "--agent-id", spec.AgentId, "--capabilities", spec.Capabilities, "--concurrency", Invariant(spec.Concurrency) };
+        if (spec.CpuCores is { } cpu)
+            arguments.AddRange(["--cpu", Invariant(cpu)]);
+        if (spec.MemoryMb is { } memory)
+            arguments.AddRange(["--memory", Invariant(memory)]);
+        if (spec.DiskMb is { } disk)
+            arguments.AddRange(["--disk", Invariant(disk)]);
+        foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         start.Environment["RabbitMq__Host"] = broker.Host;
-        start.Environment["RabbitMq__Port"] = broker.Port.ToString();
+        start.Environment["RabbitMq__Port"] = Invariant(broker.Port);
         start.Environment["RabbitMq__VirtualHost"] = broker.VirtualHost;
         start.Environment["RabbitMq__Username"] = broker.Username;
         start.Environment["RabbitMq__Password"] = broker.Password;
+        foreach (var (key, value) in spec.Labels)
+            start.Environment[$"Agent__Labels__{key}"] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
-        process.Exited += (_, _) =>
-        {
-            if (!owned.Stopped && ReferenceEquals(owned.Process, process))
-                _ = RestartAsync(owned.Spec.AgentId, $"process {process.Id} exited", null, CancellationToken.None);
-        };
+        process.Exited += (_, _) => OnExited(owned, process);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         owned.Process = process;
+        owned.Exited = false;
         owned.StartedAt = time.GetUtcNow();
-        LogStarted(owned.Spec.AgentId, process.Id);
+        LogStarted(spec.AgentId, process.Id);
+    }
+
+    void OnExited(Owned owned, Process process)
+    {
+        if (owned.Stopped || !ReferenceEquals(owned.Process, process))
+            return; // asked to stop, or replaced by a restart
+        var code = ExitCodeOf(process);
+        if (owned.Supervised)
+        {
+            _ = RestartAsync(owned.Spec.AgentId, $"process {process.Id} exited with {code}", null, CancellationToken.None);
+            return;
+        }
+        owned.Exited = true;
+        LogExited(owned.Spec.AgentId, process.Id, code);
+        Exited?.Invoke(owned.Spec.AgentId);
     }
 
     string AgentWorkerDll()
@@ -112,6 +182,32 @@ public sealed partial class LocalProcessProvisioner(
         // src/Coordinator/bin/<Configuration>/net10.0 -> src/AgentWorker/bin/<Configuration>/net10.0
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         return Path.Combine(here.Parent!.Parent!.Parent!.Parent!.FullName, "AgentWorker", "bin", here.Parent.Name, here.Name, "AgentWorker.dll");
+    }
+
+    static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+
+    static string ExitCodeOf(Process process)
+    {
+        try
+        {
+            return process.ExitCode.ToString(CultureInfo.InvariantCulture);
+        }
+        catch (InvalidOperationException)
+        {
+            return "an unknown code";
+        }
+    }
+
+    static bool HasExited(Process process)
+    {
+        try
+        {
+            return process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true;
+        }
     }
 
     static void Kill(Process? process)
@@ -137,9 +233,26 @@ public sealed partial class LocalProcessProvisioner(
         return ValueTask.CompletedTask;
     }
 
+    const int SigTerm = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int sig);
+
     [LoggerMessage(LogLevel.Information, "Started agent {AgentId} as process {ProcessId}")]
     partial void LogStarted(string agentId, int processId);
 
     [LoggerMessage(LogLevel.Warning, "Restarting agent {AgentId} ({Reason}) in {DelayMs} ms (failure {Failures} in a row)")]
     partial void LogRestarting(string agentId, string reason, double delayMs, int failures);
+
+    [LoggerMessage(LogLevel.Warning, "Could not launch agent {AgentId}: {Error}; trying again after the backoff")]
+    partial void LogLaunchFailed(string agentId, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId}: process {ProcessId} exited with {ExitCode}")]
+    partial void LogExited(string agentId, int processId, string exitCode);
+
+    [LoggerMessage(LogLevel.Information, "Agent {AgentId}: process {ProcessId} stopped")]
+    partial void LogStopped(string agentId, int processId);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId}: process {ProcessId} still running {GraceSeconds} s after SIGTERM; killed")]
+    partial void LogKilledAfterGrace(string agentId, int processId, double graceSeconds);
 }

@@ -1,19 +1,19 @@
 namespace Coordinator.Provisioning;
 
-/// <summary>Starts the configured agents with the coordinator, and stops them with it.</summary>
+/// <summary>Starts the configured (supervised) agents with the coordinator, and stops them with it.</summary>
 public sealed class ProvisionedAgentsService(ProvisioningOptions options, IAgentProvisioner provisioner) : IHostedService
 {
+    /// <summary>How long a stopping agent may take to drain and unregister before it is killed.</summary>
+    static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Enabled)
             return;
         foreach (var spec in options.Agents)
-            await provisioner.StartAsync(spec, cancellationToken);
+            await provisioner.StartAsync(spec, supervised: true, cancellationToken);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        foreach (var spec in options.Agents)
-            await provisioner.StopAsync(spec.AgentId, cancellationToken);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(options.Agents.Select(spec => provisioner.StopAsync(spec.AgentId, StopGrace, cancellationToken)));
 }

@@ -32,11 +32,3 @@ public sealed class ProvisioningOptions : IValidatableObject
             yield return new ValidationResult("agent ids must be unique", [nameof(Agents)]);
     }
 }
-
-public sealed class ProvisionedAgentSpec
-{
-    public string AgentId { get; set; } = "";
-    public string Capabilities { get; set; } = "echo,sleep,compute,fail";
-    [Range(1, 1024)]
-    public int Concurrency { get; set; } = 4;
-}

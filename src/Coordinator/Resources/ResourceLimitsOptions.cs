@@ -27,4 +27,16 @@ public sealed class ResourceLimitsOptions
 
     [Range(0, long.MaxValue)]
     public long MaxTaskDiskMb { get; set; } = 1024L * 1024;
+
+    /// <summary>Most cores all live agents may declare together; the ScalingManager starts no agent beyond it. Unset: no limit.</summary>
+    [Range(0.0, double.MaxValue)]
+    public double? FleetCpuCores { get; set; }
+
+    /// <summary>Most memory all live agents may declare together, MB. Unset: no limit.</summary>
+    [Range(0, long.MaxValue)]
+    public long? FleetMemoryMb { get; set; }
+
+    /// <summary>Most disk all live agents may declare together, MB. Unset: no limit.</summary>
+    [Range(0, long.MaxValue)]
+    public long? FleetDiskMb { get; set; }
 }

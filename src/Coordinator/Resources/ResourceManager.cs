@@ -30,8 +30,8 @@ public sealed class ResourceManager(ResourceLimitsOptions limits, TimeProvider t
     }
 
     /// <summary>Whether the agent's declared capacity could ever hold the request (ignoring what is allocated now).</summary>
-    public static bool CouldEverFit(AgentView agent, TaskResources request) =>
-        request.CpuCores <= agent.Resources.CpuCores && request.MemoryMb <= agent.Resources.MemoryMb && request.DiskMb <= agent.Resources.DiskMb;
+    public static bool CouldEverFit(AgentResources declared, TaskResources request) =>
+        request.CpuCores <= declared.CpuCores && request.MemoryMb <= declared.MemoryMb && request.DiskMb <= declared.DiskMb;
 
     /// <summary>Whether the request fits in what the agent has left now.</summary>
     public bool CanPlace(AgentView agent, TaskResources request)

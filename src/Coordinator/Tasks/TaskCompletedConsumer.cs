@@ -5,7 +5,7 @@ using MassTransit;
 namespace Coordinator.Tasks;
 
 public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskLedger ledger, Health.PerformanceBaselines baselines,
-    ILogger<TaskCompletedConsumer> logger)
+    TaskDemand demand, ILogger<TaskCompletedConsumer> logger)
     : IConsumer<TaskCompleted>
 {
     public async Task Consume(ConsumeContext<TaskCompleted> context)
@@ -17,6 +17,7 @@ public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskL
             return;
         }
         baselines.Record(completed.AgentId, finished.Task.TaskType, succeeded: true, completed.DurationMs);
+        demand.Completed(completed.DurationMs);
         var at = completed.Timestamp.ToUniversalTime();
         // Acknowledged only once written: a coordinator killed before the batch lands gets this result again.
         await ledger.RecordDurablyAsync(new TaskUpdate(completed.TaskId, TaskStatus.Completed, completed.Attempt, at, r =>

@@ -21,6 +21,7 @@ public sealed partial class TaskIntake(
     AgentRegistryLoader agents,
     TaskLedger ledger,
     TaskQueries queries,
+    TaskDemand demand,
     TimeProvider time,
     ILogger<TaskIntake> logger)
 {
@@ -62,6 +63,7 @@ public sealed partial class TaskIntake(
 
         ledger.Record(new TaskUpdate(taskId, TaskStatus.Pending, 0, now) { Created = Record(submission, taskId, TaskStatus.Pending, now, null) });
         Remember(taskId);
+        demand.Accepted();
         await DispatchQueue.SendAsync(sender, task!, cancellationToken);
         return null;
     }

@@ -26,6 +26,8 @@ public static class TaskRegistration
         services.AddPlacementStrategy<WeightedStrategy>();
         services.AddHttpClient();
         services.AddSingleton<Messaging.BrokerQueues>();
+        services.AddSingleton<Messaging.QueueConsumerProbe>();
+        services.AddSingleton<TaskDemand>();
         return services;
     }
 

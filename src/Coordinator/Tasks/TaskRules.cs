@@ -7,7 +7,8 @@ using Coordinator.Tasks.Placement;
 namespace Coordinator.Tasks;
 
 /// <summary>What makes a submission acceptable. Returns the reason it is not, or null.</summary>
-public sealed partial class TaskRules(CoordinatorOptions options, ResourceManager resources, AgentRegistry registry, TimeProvider time)
+public sealed partial class TaskRules(CoordinatorOptions options, ResourceManager resources, AgentRegistry registry, IAgentOffers offers,
+    TimeProvider time)
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex ValidId();
@@ -34,26 +35,31 @@ public sealed partial class TaskRules(CoordinatorOptions options, ResourceManage
     }
 
     /// <summary>
-    /// Why no registered agent could ever run the task (capability or capacity), or null. With no agent
-    /// registered at all nothing is known yet, and the task waits.
+    /// Why no agent could ever run the task (capability or capacity), among the registered ones and those the
+    /// ScalingManager could start, or null. With no agent registered and none to start, nothing is known yet, and
+    /// the task waits.
     /// </summary>
     public string? Unplaceable(DispatchTask task)
     {
-        var registered = registry.All.Where(a => a.State != AgentStates.Unregistered).ToList();
-        if (registered.Count == 0)
+        var registered = registry.All.Where(a => a.State != AgentStates.Unregistered)
+            .Select(a => new AgentOffer(a.AgentId, a.Capabilities, a.Resources))
+            .ToList();
+        var possible = registered.Concat(offers.Offers).ToList();
+        if (possible.Count == 0)
             return null;
-        var capable = registered.Where(a => TaskPlacement.IsCapable(a, task)).ToList();
+        var capable = possible.Where(a => TaskPlacement.IsCapable(a.Capabilities, task)).ToList();
+        var who = offers.Offers.Count > 0 ? "registered agent or agent profile" : "registered agent";
         if (capable.Count == 0)
         {
             var missing = task.RequiredCapabilities.Prepend(task.TaskType)
-                .Where(c => !registered.Any(a => a.Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase)))
+                .Where(c => !possible.Any(a => a.Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase)))
                 .ToList();
             return missing.Count > 0
-                ? $"unknown capability: no registered agent offers {string.Join(", ", missing.Select(m => $"'{m}'"))}"
-                : $"no registered agent offers all of '{task.TaskType}', {string.Join(", ", task.RequiredCapabilities.Select(c => $"'{c}'"))} together";
+                ? $"unknown capability: no {who} offers {string.Join(", ", missing.Select(m => $"'{m}'"))}"
+                : $"no {who} offers all of '{task.TaskType}', {string.Join(", ", task.RequiredCapabilities.Select(c => $"'{c}'"))} together";
         }
-        if (!capable.Any(a => ResourceManager.CouldEverFit(a, task.Resources)))
-            return $"no capable agent could ever provide {task.Resources.CpuCores} cores, {task.Resources.MemoryMb} MB memory and {task.Resources.DiskMb} MB disk";
+        if (!capable.Any(a => ResourceManager.CouldEverFit(a.Resources, task.Resources)))
+            return $"no capable {(who == "registered agent" ? "agent" : "agent or profile")} could ever provide {task.Resources.CpuCores} cores, {task.Resources.MemoryMb} MB memory and {task.Resources.DiskMb} MB disk";
         return null;
     }
 

@@ -33,19 +33,22 @@ public sealed class TaskPlacement(
     public int InFlightCount => _inFlight.Count;
 
     /// <summary>The agents that could ever run the task, by capability and declared capacity, among all registered ones.</summary>
-    public static bool IsCapable(AgentView agent, DispatchTask task) =>
-        agent.Capabilities.Contains(task.TaskType, StringComparer.OrdinalIgnoreCase)
-        && task.RequiredCapabilities.All(c => agent.Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase));
+    public static bool IsCapable(IReadOnlyList<string> capabilities, DispatchTask task) =>
+        capabilities.Contains(task.TaskType, StringComparer.OrdinalIgnoreCase)
+        && task.RequiredCapabilities.All(c => capabilities.Contains(c, StringComparer.OrdinalIgnoreCase));
+
+    /// <summary>Assignments an agent may hold beyond its concurrency (Coordinator:AgentQueueBuffer).</summary>
+    public int Buffer => options.AgentQueueBuffer;
 
     /// <summary>Slots an agent offers: its concurrency plus the buffer; a degraded agent gets half.</summary>
-    int SlotsOf(AgentView agent)
+    public int SlotsOf(AgentView agent)
     {
         var slots = agent.MaxConcurrentTasks + options.AgentQueueBuffer;
         return agent.State == AgentStates.Degraded ? Math.Max(1, slots / 2) : slots;
     }
 
     /// <summary>A task waiting for an agent; completes with the agent it was placed on.</summary>
-    public sealed class Waiter(DispatchTask task, long arrival)
+    public sealed class Waiter(DispatchTask task, long arrival, DateTimeOffset enqueuedAt)
     {
         /// <summary>Higher priority first; within a priority, work already admitted once (moved or retried) first; then arrival.</summary>
         public static readonly IComparer<Waiter> PriorityOrder = Comparer<Waiter>.Create((a, b) =>
@@ -55,6 +58,8 @@ public sealed class TaskPlacement(
 
         public DispatchTask Task { get; } = task;
         public long Arrival { get; } = arrival;
+        /// <summary>Since when the task has waited to start: its submission for a first attempt, else when this attempt came to wait.</summary>
+        public DateTimeOffset WaitingSince { get; } = task.Attempt <= 1 && task.SubmittedAt != default && task.SubmittedAt < enqueuedAt ? task.SubmittedAt : enqueuedAt;
         internal TaskCompletionSource<AgentView> Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public Task<AgentView> Agent => Placed.Task;
     }
@@ -62,6 +67,13 @@ public sealed class TaskPlacement(
     public IReadOnlyList<DispatchTask> Waiting
     {
         get { lock (_gate) return _waiting.Select(w => w.Task).ToList(); }
+    }
+
+    /// <summary>The tasks waiting here for an agent (the head of the backlog), each with since when it has waited.</summary>
+    public IReadOnlyList<(DispatchTask Task, DateTimeOffset Since)> WaitingSince()
+    {
+        lock (_gate)
+            return _waiting.Select(w => (w.Task, w.WaitingSince)).ToList();
     }
 
     /// <summary>
@@ -76,7 +88,7 @@ public sealed class TaskPlacement(
         {
             if (IsDuplicateLocked(task))
                 return null;
-            var waiter = new Waiter(task, ++_arrivals);
+            var waiter = new Waiter(task, ++_arrivals, time.GetUtcNow());
             _waiting.Add(waiter);
             PlaceWaitingLocked();
             return waiter;
@@ -141,7 +153,7 @@ public sealed class TaskPlacement(
         var candidates = new List<AgentCandidate>();
         foreach (var agent in registry.All)
         {
-            if (agent.State is not (AgentStates.Active or AgentStates.Degraded) || !IsCapable(agent, task))
+            if (agent.State is not (AgentStates.Active or AgentStates.Degraded) || !IsCapable(agent.Capabilities, task))
                 continue;
             var load = _loadByAgent.GetValueOrDefault(agent.AgentId);
             var slots = SlotsOf(agent);

@@ -1,0 +1,32 @@
+using Coordinator.Agents;
+using Coordinator.Hosting;
+using Quartz;
+
+namespace Coordinator.Scaling;
+
+public static class ScalingRegistration
+{
+    /// <summary>The ScalingManager, its Quartz check, the drain of agents it stops, and its profiles as agents that could be started.</summary>
+    public static IServiceCollection AddScaling(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<ScalingOptions>(ScalingOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ScalingOptions>, ScalingLimitsValidator>();
+        services.AddSingleton<IAgentOffers, ProfileOffers>();
+        services.AddSingleton<AgentDrainer>();
+        services.AddSingleton<ScalingManager>();
+        services.AddHostedService<ScaledFleetService>();
+
+        var section = configuration.GetSection(ScalingOptions.Section);
+        if (!section.GetValue<bool>(nameof(ScalingOptions.Enabled)))
+            return services;
+        var interval = section.GetValue<TimeSpan?>(nameof(ScalingOptions.CheckInterval)) ?? new ScalingOptions().CheckInterval;
+        services.AddQuartz(q =>
+        {
+            q.AddJob<ScalingCheckJob>(j => j.WithIdentity(ScalingCheckJob.Key));
+            q.AddTrigger(t => t.ForJob(ScalingCheckJob.Key)
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
+        });
+        return services;
+    }
+}
