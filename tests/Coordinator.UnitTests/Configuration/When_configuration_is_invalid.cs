@@ -35,6 +35,40 @@ public class When_configuration_is_invalid
         Assert.Contains(expected, error.Message);
     }
 
+    public static TheoryData<string[], string> ScalingCases => new()
+    {
+        { ["Scaling:Enabled=true"], "Scaling:Profiles: must list at least one agent profile when scaling is enabled" },
+        { ["Scaling:Profiles:0:Name=cpu", "Scaling:Profiles:0:CostPerHour=-1"], "Scaling:Profiles:0:CostPerHour: must not be negative, was -1" },
+        { ["Scaling:Profiles:0:Name=cpu", "Scaling:Profiles:0:MemoryMb=-512"], "Scaling:Profiles:0:MemoryMb: must be positive, was -512" },
+        { ["Scaling:Profiles:0:Name=cpu", "Scaling:Profiles:0:CpuCores=-2"], "Scaling:Profiles:0:CpuCores: must be a positive number of cores, was -2" },
+        { ["Scaling:Profiles:0:Name=bad name"], "Scaling:Profiles:0:Name: 'bad name' is invalid" },
+        { ["Scaling:Profiles:0:Name=cpu", "Scaling:Profiles:0:Capabilities= , "], "Scaling:Profiles:0:Capabilities: must name at least one capability" },
+        { ["Scaling:Profiles:0:Name=cpu", "Scaling:Profiles:1:Name=CPU"], "Scaling:Profiles: profile name 'cpu' is used more than once" },
+        { ["Scaling:Profiles:0:Name=cpu", "Scaling:Profiles:0:CpuCores=512"], "Scaling:Profiles:0:CpuCores: 512 exceeds Resources:MaxAgentCpuCores (256)" },
+        { ["Scaling:ScaleUpThreshold=0.5", "Scaling:ScaleDownThreshold=0.6"], "Scaling:ScaleDownThreshold: must be below ScaleUpThreshold (0.5)" },
+        { ["Scaling:MinAgents=4", "Scaling:MaxAgents=3"], "Scaling:MinAgents: must not exceed MaxAgents (3), was 4" },
+        { ["Scaling:StartRetryBackoff=00:10:00", "Scaling:MaxStartRetryBackoff=00:01:00"], "Scaling:StartRetryBackoff: must not exceed MaxStartRetryBackoff" },
+        {
+            ["Scaling:Enabled=true", "Scaling:MinAgents=3", "Scaling:BudgetPerHour=1", "Scaling:Profiles:0:Name=cpu", "Scaling:Profiles:0:CostPerHour=0.5"],
+            "Scaling:BudgetPerHour: 1/h cannot pay for MinAgents (3)"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(ScalingCases))]
+    public async Task Bad_scaling_settings_stop_the_coordinator_naming_the_key(string[] settings, string expected)
+    {
+        // Without the shipped appsettings.json (and its default profile): only what the case sets.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = Path.GetTempPath(), DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => s.Split('=', 2)).ToDictionary(kv => kv[0], kv => (string?)kv[1]));
+        builder.Services.AddCoordinator(builder.Configuration);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(expected, error.Message);
+    }
+
     [Fact]
     public async Task An_unconvertible_value_names_the_key()
     {
