@@ -22,6 +22,11 @@ public class When_input_is_bad
     [InlineData("--page-size must be between 1 and", "tasks", "--page-size", "0")]
     [InlineData("--interval must be between", "watch", "--interval", "0")]
     [InlineData("--url must be an absolute http:// or https:// address", "agents", "--url", "localhost:5080")]
+    [InlineData("<count> must be 1 or more, got 0", "scaling", "up", "0")]
+    [InlineData("<count> must be 1 or more, got -2", "scaling", "down", "-2")]
+    [InlineData("Required argument missing for command: 'up'", "scaling", "up")]
+    [InlineData("--profile must not be empty", "scaling", "up", "1", "--profile", " ")]
+    [InlineData("--decisions must be 0 or more", "scaling", "--decisions", "-1")]
     [InlineData("'abc'", "submit", "--type", "echo", "--priority", "abc")]
     [InlineData("Unrecognized command or argument 'frobnicate'", "frobnicate")]
     public async Task It_exits_2_naming_the_problem_without_calling_the_coordinator(string expected, params string[] args)

@@ -13,6 +13,9 @@ public class When_the_coordinator_is_unreachable
     [InlineData("tasks")]
     [InlineData("task", "t-1")]
     [InlineData("watch", "--duration", "5")]
+    [InlineData("scaling")]
+    [InlineData("scaling", "up", "1")]
+    [InlineData("scaling", "down", "1")]
     [InlineData("submit", "--type", "echo")]
     public async Task Every_command_exits_3_naming_the_address_and_the_reason(params string[] args)
     {

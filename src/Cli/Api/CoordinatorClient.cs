@@ -87,6 +87,50 @@ public sealed class CoordinatorClient(HttpClient http)
         }
     }
 
+    /// <summary>GET /api/scaling; a 404 (a coordinator without the scaling API) becomes a <see cref="CoordinatorApiException"/> saying so.</summary>
+    public async Task<ScalingView> GetScalingAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/scaling");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken, notFound: NoScalingApi);
+        return await ReadAsync<ScalingView>(response, cancellationToken);
+    }
+
+    /// <summary>GET /api/scaling; null when the coordinator has no scaling API (404: it is older than this client).</summary>
+    public async Task<ScalingView?> FindScalingAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/scaling");
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<ScalingView>(response, cancellationToken);
+    }
+
+    /// <summary>POST /api/scaling/up: starts up to <paramref name="count"/> agents, of the given profile or the first one.</summary>
+    public Task<ScalingChange> ScaleUpAsync(int count, string? profile, CancellationToken cancellationToken) =>
+        ScaleAsync("api/scaling/up", new ScaleRequest { Count = count, Profile = profile }, cancellationToken);
+
+    /// <summary>POST /api/scaling/down: drains then stops up to <paramref name="count"/> agents, never below the minimum.</summary>
+    public Task<ScalingChange> ScaleDownAsync(int count, CancellationToken cancellationToken) =>
+        ScaleAsync("api/scaling/down", new ScaleRequest { Count = count }, cancellationToken);
+
+    async Task<ScalingChange> ScaleAsync(string path, ScaleRequest body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body, CliJson.Options), Encoding.UTF8, "application/json"),
+        };
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken, notFound: NoScalingApi);
+        return await ReadAsync<ScalingChange>(response, cancellationToken);
+    }
+
+    string NoScalingApi => $"the coordinator at {Url} has no scaling API (/api/scaling answered 404); it is older than this client";
+
     async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         try

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CoordinatorCli.Agents;
+using CoordinatorCli.Scaling;
 using CoordinatorCli.Tasks;
 using CoordinatorCli.Watch;
 using Spectre.Console;
@@ -18,13 +19,14 @@ public static class CliApplication
         };
         var runner = new CommandRunner(environment, url);
 
-        var root = new RootCommand("Command-line client of the coordinator: submit tasks, list agents and tasks, watch the fleet.")
+        var root = new RootCommand("Command-line client of the coordinator: submit tasks, list agents and tasks, scale and watch the fleet.")
         {
             url,
             new SubmitCommand(environment, runner).Build(),
             new AgentsCommand(environment, runner).Build(),
             new TasksCommand(environment, runner).Build(),
             new TaskCommand(environment, runner).Build(),
+            new ScalingCommand(environment, runner).Build(),
             new WatchCommand(environment, runner).Build(),
         };
         return root;

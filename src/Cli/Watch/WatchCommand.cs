@@ -2,14 +2,16 @@ using System.CommandLine;
 using CoordinatorCli.Api;
 using CoordinatorCli.Hosting;
 using CoordinatorCli.Rendering;
+using CoordinatorCli.Scaling;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
 namespace CoordinatorCli.Watch;
 
 /// <summary>
-/// `watch`: task counts by status, queue depth and agents by state, refreshed every --interval until Ctrl-C or
-/// --duration. A live view on a terminal; one plain snapshot per interval when output is redirected.
+/// `watch`: task counts by status, queue depth, agents by state and the fleet the scaling manager runs, refreshed every
+/// --interval until Ctrl-C or --duration. A live view on a terminal; one plain snapshot per interval when output is
+/// redirected. A coordinator without /api/scaling (404, an older one) is watched without the fleet.
 /// </summary>
 public sealed class WatchCommand(CliEnvironment environment, CommandRunner runner)
 {
@@ -46,6 +48,33 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
         // The first read fails the command (wrong address, coordinator down); later failures are shown and retried.
         var snapshot = await client.GetMetricsAsync(cancellationToken);
         string? problem = null;
+
+        // The fleet is an extra, read after each good metrics read: its failures are shown apart and never end the watch;
+        // after a 404 (an older coordinator) it is not asked again.
+        var scalingServed = true;
+        ScalingView? fleet = null;
+        string? fleetProblem = null;
+        async Task ReadFleetAsync()
+        {
+            if (!scalingServed)
+            {
+                return;
+            }
+
+            try
+            {
+                fleet = await client.FindScalingAsync(cancellationToken);
+                scalingServed = fleet is not null;
+                fleetProblem = null;
+            }
+            catch (Exception ex) when (ex is CoordinatorUnreachableException or CoordinatorApiException)
+            {
+                fleetProblem = ex.Message;
+            }
+        }
+
+        await ReadFleetAsync();
+
         async Task<bool> NextAsync()
         {
             var now = time.GetUtcNow();
@@ -60,6 +89,7 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
             {
                 snapshot = await client.GetMetricsAsync(cancellationToken);
                 problem = null;
+                await ReadFleetAsync();
             }
             catch (Exception ex) when (ex is CoordinatorUnreachableException or CoordinatorApiException)
             {
@@ -73,13 +103,13 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
         {
             if (environment.IsInteractive)
             {
-                await environment.Out.Live(Render(snapshot, problem, time.GetUtcNow(), client.Url))
+                await environment.Out.Live(Render(snapshot, problem, fleet, fleetProblem, time.GetUtcNow(), client.Url))
                     .AutoClear(false)
                     .StartAsync(async context =>
                     {
                         while (await NextAsync())
                         {
-                            context.UpdateTarget(Render(snapshot, problem, time.GetUtcNow(), client.Url));
+                            context.UpdateTarget(Render(snapshot, problem, fleet, fleetProblem, time.GetUtcNow(), client.Url));
                         }
                     });
             }
@@ -87,7 +117,7 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
             {
                 do
                 {
-                    WritePlain(snapshot, problem, time.GetUtcNow());
+                    WritePlain(snapshot, problem, fleet, fleetProblem, time.GetUtcNow());
                 }
                 while (await NextAsync());
             }
@@ -100,7 +130,7 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
         return ExitCodes.Success;
     }
 
-    void WritePlain(MetricsSnapshot snapshot, string? problem, DateTimeOffset now)
+    void WritePlain(MetricsSnapshot snapshot, string? problem, ScalingView? fleet, string? fleetProblem, DateTimeOffset now)
     {
         var console = environment.Out;
         var queue = snapshot.QueueDepth is { } q ? $"  queue depth {Display.Number(q)}" : "";
@@ -112,6 +142,16 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
             console.WriteLine($"  other:  {Pairs(snapshot.Other)}");
         }
 
+        if (fleet is not null)
+        {
+            console.WriteLine($"  fleet:  {FleetSummary.Line(fleet)}");
+        }
+
+        if (fleetProblem is not null)
+        {
+            console.WriteLine($"  (fleet stale: {fleetProblem})");
+        }
+
         if (problem is not null)
         {
             console.WriteLine($"  (stale: {problem})");
@@ -121,13 +161,24 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
     static string Pairs(IReadOnlyList<KeyValuePair<string, double>> values) =>
         values.Count == 0 ? "-" : string.Join("  ", values.Select(p => $"{p.Key} {Display.Number(p.Value)}"));
 
-    static IRenderable Render(MetricsSnapshot snapshot, string? problem, DateTimeOffset now, string url)
+    static IRenderable Render(MetricsSnapshot snapshot, string? problem, ScalingView? fleet, string? fleetProblem, DateTimeOffset now, string url)
     {
         var tasks = Counts("Task status", snapshot.Tasks);
         var agents = Counts("Agent state", snapshot.Agents);
         var header = $"[bold]{Markup.Escape(url)}[/]  {Display.Time(now)}"
             + (snapshot.QueueDepth is { } q ? $"  queue depth [bold]{Display.Number(q)}[/]" : "");
-        var rows = new List<IRenderable> { new Markup(header), new Columns(tasks, agents) { Expand = false } };
+        var rows = new List<IRenderable> { new Markup(header) };
+        if (fleet is not null)
+        {
+            rows.Add(new Markup($"[bold]fleet[/]  {Markup.Escape(FleetSummary.Line(fleet))}"));
+        }
+
+        if (fleetProblem is not null)
+        {
+            rows.Add(new Markup($"[red]fleet stale: {Markup.Escape(fleetProblem)}[/]"));
+        }
+
+        rows.Add(new Columns(tasks, agents) { Expand = false });
         if (snapshot.Other.Count > 0)
         {
             rows.Add(Counts("Other", snapshot.Other));

@@ -217,7 +217,7 @@ public sealed partial class ScalingManager(
             UnservableDemand = (_lastDecision?.Unservable ?? []).Select(g => new ScalingView.Unservable(g.TaskType, g.RequiredCapabilities, g.Waiting)).ToList(),
             StartFailures = _startFailures.Select(kv => new ScalingView.StartFailure(kv.Key, kv.Value.InARow, kv.Value.LastError, kv.Value.At,
                 kv.Value.RetryAt > now ? kv.Value.RetryAt : null)).ToList(),
-            LastCheck = _lastDecision is { } last ? new ScalingView.Check(last.Action.ToString(), last.Trigger.ToString(), last.Reason) : null,
+            LastCheck = _lastDecision is { } last ? new ScalingView.Check(_lastSnapshot?.At ?? now, last.Action.ToString(), last.Trigger.ToString(), last.Reason) : null,
             ResponseSeconds = Summary(responses),
             Decisions = decisions,
             Profiles = options.Profiles,

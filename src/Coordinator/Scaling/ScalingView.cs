@@ -42,7 +42,7 @@ public sealed record ScalingView
     /// <summary>A profile whose starts failed: how often in a row, the last error, and when it is tried again (null when it may be now).</summary>
     public sealed record StartFailure(string Profile, int FailuresInARow, string LastError, DateTimeOffset At, DateTimeOffset? RetryAt);
 
-    public sealed record Check(string Action, string Trigger, string Reason);
+    public sealed record Check(DateTimeOffset At, string Action, string Trigger, string Reason);
 
     public sealed record Seconds(int Count, double Median, double Max, double Last);
 }

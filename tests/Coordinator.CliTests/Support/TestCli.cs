@@ -16,6 +16,8 @@ public sealed class TestCli
     public Dictionary<string, string> Variables { get; } = [];
     public List<Uri> BaseAddresses { get; } = [];
     public Func<Uri, HttpClient>? CreateHttpClient { get; set; }
+    /// <summary>Stdout as a terminal (live views) instead of redirected output (plain lines).</summary>
+    public bool Interactive { get; set; }
 
     public async Task<CliRun> RunAsync(params string[] args)
     {
@@ -23,8 +25,8 @@ public sealed class TestCli
         var stderr = new StringWriter();
         var environment = new CliEnvironment
         {
-            Out = Console(stdout),
-            Error = Console(stderr),
+            Out = Console(stdout, Interactive),
+            Error = Console(stderr, interactive: false),
             CreateHttpClient = baseAddress =>
             {
                 BaseAddresses.Add(baseAddress);
@@ -45,14 +47,14 @@ public sealed class TestCli
         return new CliRun(exitCode, stdout.ToString(), stderr.ToString());
     }
 
-    static IAnsiConsole Console(StringWriter writer)
+    static IAnsiConsole Console(StringWriter writer, bool interactive)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
-            Ansi = AnsiSupport.No,
+            Ansi = interactive ? AnsiSupport.Yes : AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
-            Interactive = InteractionSupport.No,
+            Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
         console.Profile.Width = 240;
         return console;

@@ -70,6 +70,15 @@ public sealed class CoordinatorApi(Uri baseAddress) : IDisposable
 
     public async Task<JsonElement> MetricsAsync() => await _http.GetFromJsonAsync<JsonElement>("/api/metrics", Json);
 
+    public async Task<JsonElement> ScalingAsync() => await _http.GetFromJsonAsync<JsonElement>("/api/scaling", Json);
+
+    /// <summary>POST /api/scaling/up or /down; returns the status code and the body.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> ScaleAsync(string direction, object request)
+    {
+        using var response = await _http.PostAsJsonAsync($"/api/scaling/{direction}", request, Json);
+        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
+    }
+
     public void Dispose() => _http.Dispose();
 }
 
