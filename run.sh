@@ -1,69 +1,91 @@
 #!/usr/bin/env bash
-# Brings the whole system up on this machine: the broker (installed and started if needed), a build,
-# the coordinator (SQLite in .run/) and three agent workers. Ctrl-C stops everything it started.
+# Brings the whole system up on this machine: the broker (installed and started if needed), a build, and the
+# coordinator (SQLite in .run/), which runs a supervised fleet of agent workers itself: at least MIN_AGENTS, more
+# under a backlog (up to MAX_AGENTS), back to the minimum when idle, and a killed agent replaced within seconds.
+# Ctrl-C (or SIGTERM) stops everything it started.
+#
+#   MIN_AGENTS (default 3; AGENTS is accepted too), MAX_AGENTS (default 8), COORDINATOR_URL (default http://127.0.0.1:5080),
+#   RUN_DIR (default .run), NO_BUILD=1 to skip the build. Any coordinator setting can be given as an environment
+#   variable too, e.g. Scaling__ScaleDownStabilization=00:00:10.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-AGENTS=${AGENTS:-3}
+MIN_AGENTS=${MIN_AGENTS:-${AGENTS:-3}}
+MAX_AGENTS=${MAX_AGENTS:-8}
 HTTP_URL=${COORDINATOR_URL:-http://127.0.0.1:5080}
-RUN_DIR=.run
+RUN_DIR=${RUN_DIR:-.run}
 mkdir -p "$RUN_DIR/logs"
 
 ./scripts/ensure-rabbitmq.sh
-echo "[run] building"
-dotnet build Coordinator.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
+if [ "${NO_BUILD:-}" != 1 ]; then
+  echo "[run] building"
+  dotnet build Coordinator.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
+fi
 
-pids=()
+coordinator=""
 stop_all() {
+  local code=${1:-0}
   trap - INT TERM EXIT
+  [ -n "$coordinator" ] || exit "$code"
   echo
-  echo "[run] stopping: agents first (they drain and unregister), then the coordinator"
-  # Agents are pids[1..], the coordinator pids[0]; each group gets SIGTERM, up to 20 s, then SIGKILL.
-  for group in agents coordinator; do
-    if [ "$group" = agents ]; then targets=("${pids[@]:1}"); else targets=("${pids[0]}"); fi
-    for pid in "${targets[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${targets[@]}"; do
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -KILL "$pid" 2>/dev/null || true
-    done
-  done
+  echo "[run] stopping: the coordinator drains and stops its agents, then exits"
+  kill -TERM "$coordinator" 2>/dev/null || true
+  for _ in $(seq 1 150); do kill -0 "$coordinator" 2>/dev/null || break; sleep 0.2; done
+  # The coordinator leads its own process group, and its agents are in it: whatever is left goes too.
+  kill -TERM -- "-$coordinator" 2>/dev/null || true
+  for _ in $(seq 1 25); do pgrep -g "$coordinator" >/dev/null 2>&1 || break; sleep 0.2; done
+  kill -KILL -- "-$coordinator" 2>/dev/null || true
+  echo "[run] stopped"
+  exit "$code"
 }
-trap stop_all INT TERM EXIT
+trap "stop_all 0" INT TERM
+trap 'stop_all $?' EXIT
 
-Coordinator__HttpUrl="$HTTP_URL" Database__ConnectionString="Data Source=$RUN_DIR/coordinator.db" \
-  dotnet src/Coordinator/bin/Release/net10.0/Coordinator.dll >"$RUN_DIR/logs/coordinator.log" 2>&1 &
-pids+=($!)
-echo "[run] coordinator pid $! (log $RUN_DIR/logs/coordinator.log)"
+# A session (and process group) of its own: Ctrl-C reaches this script, which stops the coordinator in order,
+# and every agent the coordinator starts shares its group, so nothing it started can outlive this script.
+Coordinator__HttpUrl="$HTTP_URL" \
+Database__ConnectionString="${Database__ConnectionString:-Data Source=$RUN_DIR/coordinator.db}" \
+Scaling__Enabled=true Scaling__MinAgents="$MIN_AGENTS" Scaling__MaxAgents="$MAX_AGENTS" \
+Provisioning__LogDirectory="$RUN_DIR/logs" \
+  setsid dotnet src/Coordinator/bin/Release/net10.0/Coordinator.dll >"$RUN_DIR/logs/coordinator.log" 2>&1 &
+coordinator=$!
+echo "[run] coordinator pid $coordinator (log $RUN_DIR/logs/coordinator.log)"
 
 ready=""
 for _ in $(seq 1 120); do
   if curl -fsS -o /dev/null --max-time 2 "$HTTP_URL/health/ready" 2>/dev/null; then ready=1; break; fi
-  kill -0 "${pids[0]}" 2>/dev/null || { echo "[run] the coordinator exited:"; tail -n 30 "$RUN_DIR/logs/coordinator.log"; exit 1; }
+  kill -0 "$coordinator" 2>/dev/null || { echo "[run] the coordinator exited:"; tail -n 30 "$RUN_DIR/logs/coordinator.log"; exit 1; }
   sleep 0.5
 done
 [ -n "$ready" ] || { echo "[run] the coordinator did not become ready in 60 s"; tail -n 30 "$RUN_DIR/logs/coordinator.log"; exit 1; }
 
-for i in $(seq 1 "$AGENTS"); do
-  dotnet src/AgentWorker/bin/Release/net10.0/AgentWorker.dll --agent-id "agent-$i" --capabilities echo,sleep,compute,fail \
-    >"$RUN_DIR/logs/agent-$i.log" 2>&1 &
-  pids+=($!)
-  echo "[run] agent-$i pid $! (log $RUN_DIR/logs/agent-$i.log)"
-done
-
+active=0
 for _ in $(seq 1 120); do
   active=$(curl -fsS --max-time 2 "$HTTP_URL/api/agents" 2>/dev/null | grep -o '"state":"Active"' | wc -l || true)
-  [ "$active" -ge "$AGENTS" ] && break
+  [ "$active" -ge "$MIN_AGENTS" ] && break
   sleep 0.5
 done
 
 cat <<INFO
 
-  Agents active:  ${active:-0} of $AGENTS
-  Dashboard/API:  $HTTP_URL/api/agents   (health: $HTTP_URL/health/ready)
+  Agents active:  $active (the coordinator keeps $MIN_AGENTS to $MAX_AGENTS; agent logs in $RUN_DIR/logs/)
+  API:            $HTTP_URL/api/agents   $HTTP_URL/api/scaling   $HTTP_URL/api/metrics   (health: $HTTP_URL/health/ready)
+  CLI:            dotnet src/Cli/bin/Release/net10.0/coordinator-cli.dll watch   (or: scaling, agents, submit ...)
   RabbitMQ UI:    http://127.0.0.1:15672   (guest / guest)
+
+  Try: kill -9 an agent (its pid is in $HTTP_URL/api/agents) and watch a replacement come up;
+       publish a backlog from any AMQP client, e.g. (amqp-tools, one message per line)
+         yes '{"taskType":"sleep","payload":{"ms":2000}}' | head -n 200 | amqp-publish -e coordinator.tasks -C application/json -p -l
+       and watch the fleet grow, then shrink back once it is idle.
 
   Ctrl-C stops everything this script started.
 INFO
 
-wait -n "${pids[@]}" || true
-echo "[run] a process exited; see $RUN_DIR/logs"
+# Runs until Ctrl-C; a coordinator that exits by itself ends the run (its log says why).
+while kill -0 "$coordinator" 2>/dev/null; do
+  sleep 1 &
+  wait $! || true
+done
+echo "[run] the coordinator exited; see $RUN_DIR/logs/coordinator.log"
+tail -n 20 "$RUN_DIR/logs/coordinator.log"
+stop_all 1

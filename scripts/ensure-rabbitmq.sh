@@ -14,12 +14,19 @@ conf=/etc/rabbitmq/rabbitmq.conf
 # agent's queue still has a live (paused) consumer.
 stats_ok() { grep -q '^collect_statistics_interval = 1000' "$conf" 2>/dev/null; }
 
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# A plain AMQP client (amqp-publish, amqp-consume) for publishing tasks from outside .NET: run.sh shows it, a test uses it.
+if ! command -v amqp-publish >/dev/null 2>&1; then
+  log "installing amqp-tools from the Debian package"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq amqp-tools >/dev/null 2>&1 \
+    || { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq amqp-tools >/dev/null; }
+fi
+
 if amqp_up && mgmt_up && stats_ok; then
   log "broker already up"
   exit 0
 fi
-
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 if ! command -v rabbitmq-server >/dev/null 2>&1; then
   log "installing rabbitmq-server from the Debian package"

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 
 namespace Coordinator.Testing;
 
-/// <summary>A real host process (`dotnet X.dll`), its last output lines kept for diagnostics; killed on dispose.</summary>
+/// <summary>A real host process (`dotnet X.dll`, or a script under another program), its last output lines kept for diagnostics; killed on dispose.</summary>
 public class HostProcess : IAsyncDisposable
 {
     const int KeptLines = 500;
@@ -13,10 +13,10 @@ public class HostProcess : IAsyncDisposable
     readonly ConcurrentQueue<string> _output = new();
 
     public HostProcess(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment,
-        string workingDirectory)
+        string workingDirectory, string program = "dotnet")
     {
         Name = name;
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -59,6 +59,9 @@ public class HostProcess : IAsyncDisposable
 
     /// <summary>SIGTERM: a graceful stop.</summary>
     public void Terminate() => Signal(15);
+
+    /// <summary>SIGINT: what Ctrl-C sends.</summary>
+    public void Interrupt() => Signal(2);
 
     public void Pause() => Signal(19);
 

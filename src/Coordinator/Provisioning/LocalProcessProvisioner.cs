@@ -148,8 +148,9 @@ public sealed partial class LocalProcessProvisioner(
             start.Environment[$"Agent__Labels__{key}"] = value;
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var log = OpenLog(spec.AgentId);
+        process.OutputDataReceived += (_, e) => log?.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => log?.Write(e.Data);
         process.Exited += (_, _) => OnExited(owned, process);
         process.Start();
         process.BeginOutputReadLine();
@@ -182,6 +183,45 @@ public sealed partial class LocalProcessProvisioner(
         // src/Coordinator/bin/<Configuration>/net10.0 -> src/AgentWorker/bin/<Configuration>/net10.0
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         return Path.Combine(here.Parent!.Parent!.Parent!.Parent!.FullName, "AgentWorker", "bin", here.Parent.Name, here.Name, "AgentWorker.dll");
+    }
+
+    /// <summary>The agent's output file (appended, so a restart adds to it), or null when output is discarded.</summary>
+    OutputLog? OpenLog(string agentId)
+    {
+        if (string.IsNullOrWhiteSpace(options.LogDirectory))
+            return null;
+        try
+        {
+            Directory.CreateDirectory(options.LogDirectory);
+            return new OutputLog(new StreamWriter(Path.Combine(options.LogDirectory, $"{agentId}.log"), append: true) { AutoFlush = true });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogNoLog(agentId, ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Both output streams of one process into one file, closed when both have ended.</summary>
+    sealed class OutputLog(StreamWriter writer)
+    {
+        int _open = 2;
+
+        public void Write(string? line)
+        {
+            lock (writer)
+            {
+                if (_open == 0)
+                    return;
+                if (line is not null)
+                {
+                    writer.WriteLine(line);
+                    return;
+                }
+                if (--_open == 0)
+                    writer.Dispose();
+            }
+        }
     }
 
     static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
@@ -249,6 +289,9 @@ public sealed partial class LocalProcessProvisioner(
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId}: process {ProcessId} exited with {ExitCode}")]
     partial void LogExited(string agentId, int processId, string exitCode);
+
+    [LoggerMessage(LogLevel.Warning, "Agent {AgentId}: its output cannot be written to Provisioning:LogDirectory ({Error}); discarded")]
+    partial void LogNoLog(string agentId, string error);
 
     [LoggerMessage(LogLevel.Information, "Agent {AgentId}: process {ProcessId} stopped")]
     partial void LogStopped(string agentId, int processId);

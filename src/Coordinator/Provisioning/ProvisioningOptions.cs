@@ -12,6 +12,9 @@ public sealed class ProvisioningOptions : IValidatableObject
     /// <summary>Path of AgentWorker.dll; defaults to the one built beside this coordinator in the repository.</summary>
     public string? AgentWorkerDll { get; set; }
 
+    /// <summary>Where each local agent's output goes, as <c>{AgentId}.log</c>; unset: discarded.</summary>
+    public string? LogDirectory { get; set; }
+
     /// <summary>Agents to keep running, e.g. <c>Provisioning:Agents:0:AgentId = local-1</c>.</summary>
     public List<ProvisionedAgentSpec> Agents { get; set; } = [];
 

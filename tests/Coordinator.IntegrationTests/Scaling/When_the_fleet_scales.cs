@@ -13,18 +13,6 @@ public sealed class When_the_fleet_scales
 
     static IEnumerable<JsonElement> Decisions(JsonElement scaling) => scaling.GetProperty("decisions").EnumerateArray();
 
-    static bool ProcessGone(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-    }
 
     static async Task<string> BindEventsQueueAsync(TestSystem system)
     {
@@ -95,7 +83,7 @@ public sealed class When_the_fleet_scales
         Assert.True(decidedAt < done.FinishedAt, "the drain began while the task ran");
         Assert.Equal((running.AgentId, 1), (done.AgentId, done.Attempts));
         Assert.True(agent.UpdatedAt >= done.FinishedAt, $"the agent left at {agent.UpdatedAt:O}, before its task finished at {done.FinishedAt:O}");
-        await Eventually.Until(() => Task.FromResult(ProcessGone(agent.Metadata.ProcessId)), TimeSpan.FromSeconds(20), "the agent's process to end",
+        await Eventually.Until(() => Task.FromResult(Processes.Gone(agent.Metadata.ProcessId)), TimeSpan.FromSeconds(20), "the agent's process to end",
             system.Diagnostics);
     }
 
