@@ -23,6 +23,9 @@ public static class AgentWorkerRegistration
         ["--type"] = "Agent:AgentType",
     };
 
+    /// <summary>Prefetch beyond the assignments the coordinator may send, for its control messages.</summary>
+    const int ControlHeadroom = 8;
+
     public static IServiceCollection AddAgentWorker(this IServiceCollection services)
     {
         services.AddValidatedOptions<AgentOptions>(AgentOptions.Section);
@@ -33,17 +36,23 @@ public static class AgentWorkerRegistration
         services.AddSingleton<ProcessUsageSampler>();
         services.AddSingleton<TaskActivity>();
         services.AddSingleton<TaskRunner>();
+        services.AddSingleton<HeldAssignments>();
 
         services.AddTaskHandler<EchoHandler>();
         services.AddTaskHandler<SleepHandler>();
         services.AddTaskHandler<ComputeHandler>();
         services.AddTaskHandler<FailHandler>();
 
+        // Before the bus, so it stops after it: a graceful stop has waited for the held work by then.
+        services.AddSingleton<TaskWorkers>();
+        services.AddHostedService(sp => sp.GetRequiredService<TaskWorkers>());
+
         services.AddMassTransit(x =>
         {
             x.AddConsumer<AssignTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<HeartbeatRejectedConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<DrainRequestedConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddConsumer<ReleaseAssignmentConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<BaselineTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -61,13 +70,14 @@ public static class AgentWorkerRegistration
                     });
                     return;
                 }
-                // The agent's own queue: at most its concurrency running, plus a small prefetched buffer.
+                // The agent's own queue. Assignments are held (and acknowledged) on arrival and run by the workers, so every
+                // consume is brief: a release, a drain or an eviction notice is read at once, whatever is running.
                 cfg.ReceiveEndpoint(EntityNames.AgentQueue(agent.AgentId), e =>
                 {
                     e.ConfigureConsumeTopology = false;
-                    e.PrefetchCount = options.MaxConcurrentTasks + options.QueueBuffer;
-                    e.ConcurrentMessageLimit = options.MaxConcurrentTasks;
+                    e.PrefetchCount = options.MaxConcurrentTasks + options.QueueBuffer + ControlHeadroom;
                     e.ConfigureConsumer<AssignTaskConsumer>(context);
+                    e.ConfigureConsumer<ReleaseAssignmentConsumer>(context);
                     e.ConfigureConsumer<HeartbeatRejectedConsumer>(context);
                     e.ConfigureConsumer<DrainRequestedConsumer>(context);
                 });

@@ -53,6 +53,7 @@ public static class EntityNames
         [typeof(TaskFailed)] = TaskEvents,
         [typeof(TaskDeadLettered)] = TaskEvents,
         [typeof(TaskRejected)] = TaskEvents,
+        [typeof(AssignmentReleased)] = TaskEvents,
         [typeof(AgentHeartbeatMissed)] = AgentHealth,
         [typeof(AgentFailureDetected)] = AgentHealth,
         [typeof(AgentHealthAssessed)] = AgentHealth,

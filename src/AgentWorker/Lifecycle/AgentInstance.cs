@@ -13,6 +13,26 @@ public sealed class AgentInstance(AgentOptions options, TimeProvider time)
 
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
+    readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    long _acceptedAtTicks;
+
+    /// <summary>
+    /// When the coordinator accepted this instance (its clock): assignments made before were made to an earlier instance of
+    /// this agent id (a process this one replaced), and the coordinator moves those elsewhere; this one never runs them.
+    /// </summary>
+    public DateTimeOffset AcceptedAt => new(Interlocked.Read(ref _acceptedAtTicks), TimeSpan.Zero);
+
+    /// <summary>Completes once the coordinator has accepted this instance.</summary>
+    public Task Registered => _registered.Task;
+
+    /// <summary>The coordinator accepted the registration; a first acceptance, or one after an eviction, starts a fresh window.</summary>
+    public void Accepted(DateTimeOffset at, bool afterEviction)
+    {
+        if (afterEviction || !_registered.Task.IsCompleted)
+            Interlocked.Exchange(ref _acceptedAtTicks, at.UtcTicks);
+        _registered.TrySetResult();
+    }
+
     public RegisterAgent Registration() => new()
     {
         AgentId = AgentId,

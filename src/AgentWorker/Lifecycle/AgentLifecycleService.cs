@@ -14,6 +14,7 @@ public sealed partial class AgentLifecycleService(
     IBus bus,
     ProcessUsageSampler sampler,
     TaskActivity activity,
+    Tasks.HeldAssignments assignments,
     TimeProvider time,
     ILogger<AgentLifecycleService> logger) : BackgroundService
 {
@@ -70,7 +71,7 @@ public sealed partial class AgentLifecycleService(
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        LogDraining(instance.AgentId, activity.Active);
+        LogDraining(instance.AgentId, activity.Active + assignments.Waiting);
         await TrySendAsync(new DrainAgent { AgentId = instance.AgentId, InstanceId = instance.InstanceId, Timestamp = time.GetUtcNow() },
             cancellationToken);
         await WaitForRunningTasksAsync(cancellationToken);
@@ -88,11 +89,11 @@ public sealed partial class AgentLifecycleService(
             LogUnregistered(instance.AgentId);
     }
 
-    /// <summary>Heartbeats keep flowing meanwhile, so a long drain is not mistaken for a failure.</summary>
+    /// <summary>Running and waiting work; heartbeats keep flowing meanwhile, so a long drain is not mistaken for a failure.</summary>
     async Task WaitForRunningTasksAsync(CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + options.DrainTimeout;
-        while (activity.Active > 0 && time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
+        while ((activity.Active > 0 || assignments.Waiting > 0) && time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
             await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
@@ -110,10 +111,14 @@ public sealed partial class AgentLifecycleService(
                 LogRejected(instance.AgentId, rejected!.Message.Reason);
                 return false;
             }
-            if (response.Is(out Response<AgentRegistered>? registered) && registered!.Message.WasEvicted)
+            if (response.Is(out Response<AgentRegistered>? registered))
             {
-                LogEvicted(instance.AgentId, "it had been declared failed; its tasks were moved", activity.Active);
-                await startedBefore.CancelAsync();
+                if (registered!.Message.WasEvicted)
+                {
+                    LogEvicted(instance.AgentId, "it had been declared failed; its tasks were moved", activity.Active);
+                    await startedBefore.CancelAsync();
+                }
+                instance.Accepted(registered.Message.Timestamp, registered.Message.WasEvicted);
             }
             LogRegistered(instance.AgentId, instance.InstanceId, options.Capabilities);
             return true;

@@ -1,23 +1,28 @@
-using AgentWorker.Lifecycle;
 using Coordinator.Contracts;
 using MassTransit;
 
 namespace AgentWorker.Tasks;
 
-/// <summary>Runs one assignment from <c>agent-{id}</c>, until its deadline (the task's, or the coordinator's task timeout).</summary>
-public sealed partial class AssignTaskConsumer(TaskRunner runner, AgentInstance agent, ILogger<AssignTaskConsumer> logger) : IConsumer<AssignTask>
+/// <summary>
+/// Takes an assignment from <c>agent-{id}</c> into the agent's <see cref="HeldAssignments"/> and acknowledges it at once:
+/// it waits and runs there, owned by the coordinator's in-flight record, never by an open delivery.
+/// </summary>
+public sealed partial class AssignTaskConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, ILogger<AssignTaskConsumer> logger)
+    : IConsumer<AssignTask>
 {
     public Task Consume(ConsumeContext<AssignTask> context)
     {
         var task = context.Message;
         if (task.AgentId != agent.AgentId)
-        {
             LogMisrouted(task.TaskId, task.AgentId);
-            return Task.CompletedTask;
-        }
-        return runner.RunAsync(new TaskRun(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline), context, context.CancellationToken);
+        else if (!assignments.Accept(task))
+            LogDuplicate(task.TaskId, task.Attempt);
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} was addressed to agent {AgentId}, not this one: ignored")]
     partial void LogMisrouted(string taskId, string agentId);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} arrived again (or an older attempt did): held once")]
+    partial void LogDuplicate(string taskId, int attempt);
 }

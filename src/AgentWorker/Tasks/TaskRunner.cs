@@ -24,10 +24,17 @@ public sealed partial class TaskRunner(
     TimeProvider time,
     ILogger<TaskRunner> logger)
 {
-    /// <summary>Longest a report (started, completed, failed) may wait for the broker.</summary>
+    /// <summary>Longest one try of a report (started, completed, failed) may wait for the broker.</summary>
     static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task RunAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken shutdown)
+    /// <summary>How long a report is tried again while the broker is away before it is given up (the coordinator's watchdog then recovers the task).</summary>
+    static readonly TimeSpan ReportPatience = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Runs the task and reports on it. <paramref name="eviction"/>: cancelled when this agent instance is evicted (the
+    /// token of the instance that received the task); by default, that of the tasks starting now.
+    /// </summary>
+    public async Task RunAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken shutdown, CancellationToken eviction = default)
     {
         var stopwatch = Stopwatch.StartNew();
         activity.Started();
@@ -37,7 +44,7 @@ public sealed partial class TaskRunner(
                 shutdown);
             // The outcome is settled first and reported after: a report that cannot be sent is never taken for the
             // task's own failure (which would have the coordinator run finished work again).
-            var (result, error, timedOut) = await ExecuteAsync(task, shutdown);
+            var (result, error, timedOut) = await ExecuteAsync(task, eviction.CanBeCanceled ? eviction : activity.Eviction, shutdown);
             if (error is not null)
             {
                 await FailAsync(publisher, task, error, timedOut, stopwatch, shutdown);
@@ -60,7 +67,7 @@ public sealed partial class TaskRunner(
     }
 
     /// <summary>Runs the handler: its result, or why the task failed. Throws only when the agent is shutting down.</summary>
-    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, CancellationToken shutdown)
+    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, CancellationToken eviction, CancellationToken shutdown)
     {
         var handler = handlers.FirstOrDefault(h => string.Equals(h.TaskType, task.TaskType, StringComparison.OrdinalIgnoreCase));
         if (handler is null)
@@ -69,7 +76,6 @@ public sealed partial class TaskRunner(
         using var deadline = task.Deadline is { } at
             ? new CancellationTokenSource(Max(at - time.GetUtcNow(), TimeSpan.Zero), time)
             : new CancellationTokenSource();
-        var eviction = activity.Eviction;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, shutdown, eviction);
         var directory = Path.Combine(workDirectory.Path, task.TaskId);
         var abandoned = false;
@@ -154,19 +160,35 @@ public sealed partial class TaskRunner(
     }
 
     /// <summary>
-    /// Publishes a report, bounded: when the transport stops (a broker outage) the consume must end, or MassTransit
-    /// cannot restart this queue's consumer and the agent goes deaf. A report that cannot be sent fails the consume:
-    /// on a broken channel the assignment comes back to this queue; otherwise it is parked in <c>agent-{id}_error</c>
-    /// and the coordinator's watchdog fails the attempt after its deadline, so the task is retried, not lost.
+    /// Publishes a report. The assignment was acknowledged when it arrived, so the report is the only word of the outcome:
+    /// while the broker is away it is tried again (each try bounded, so a broker outage cannot leave it pending), for up
+    /// to <see cref="ReportPatience"/>; after that, or when the agent stops, it is given up and the coordinator's watchdog
+    /// or its recovery of this agent's work takes over (the attempt is fenced, so nothing runs twice by it).
     /// </summary>
-    static async Task ReportAsync<T>(IPublishEndpoint publisher, T report, CancellationToken shutdown) where T : class
+    async Task ReportAsync<T>(IPublishEndpoint publisher, T report, CancellationToken shutdown) where T : class
     {
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
-        bounded.CancelAfter(ReportTimeout);
-        await publisher.Publish(report, bounded.Token);
+        var giveUpAt = time.GetUtcNow() + ReportPatience;
+        for (var attempt = 1; ; attempt++)
+        {
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+            bounded.CancelAfter(ReportTimeout);
+            try
+            {
+                await publisher.Publish(report, bounded.Token);
+                return;
+            }
+            catch (Exception ex) when (!shutdown.IsCancellationRequested && time.GetUtcNow() < giveUpAt)
+            {
+                LogReportRetry(typeof(T).Name, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, 0.25 * attempt)), time, shutdown);
+            }
+        }
     }
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    [LoggerMessage(LogLevel.Warning, "Could not send {Report} (try {Attempt}): {Error}; trying again")]
+    partial void LogReportRetry(string report, int attempt, string error);
 
     [LoggerMessage(LogLevel.Warning, "Could not remove the work directory {Directory}: {Error}")]
     partial void LogCleanupFailed(string directory, string error);

@@ -69,6 +69,17 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
 
         During(Unhealthy, Failed, Unregistered,
             When(RegisterRequested, ctx => rules.Validate(ctx.Message) is null)
+                // A new process takes over an unhealthy agent's id: the instance it replaces is gone, and so is whatever it held.
+                .If(ctx => ctx.Saga.CurrentState == nameof(Unhealthy) && !IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId),
+                    b => b.PublishAsync(ctx => ctx.Init<AgentFailed>(new AgentFailed
+                    {
+                        AgentId = ctx.Saga.AgentId,
+                        InstanceId = ctx.Saga.InstanceId,
+                        Reason = $"replaced by a new instance ({ctx.Message.InstanceId}) while {ctx.Saga.StateReason}",
+                        LastHeartbeat = ctx.Saga.LastHeartbeat,
+                        ReplacedBy = ctx.Message.InstanceId,
+                        Timestamp = time.GetUtcNow(),
+                    })))
                 .Then(ctx => ApplyRegistration(ctx, time))
                 .TransitionTo(Active)
                 .Activity(x => x.OfType<AcceptRegistrationActivity>()),

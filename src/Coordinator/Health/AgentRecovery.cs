@@ -34,12 +34,22 @@ public sealed partial class AgentRecovery(
     /// <summary>Moved tasks not yet sent back to dispatch because a send failed; the retried AgentFailed sends them.</summary>
     readonly ConcurrentDictionary<string, List<DispatchTask>> _unsent = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Moves the agent's work. <paramref name="assignedBefore"/>: only what was assigned before then (work given since belongs
+    /// to a new instance). <paramref name="drainQueue"/>: false when a new instance has taken the id and consumes its queue.
+    /// </summary>
     public async Task<int> RecoverAsync(string agentId, string reason, DateTimeOffset? lastHeartbeat,
-        ISendEndpointProvider sender, CancellationToken cancellationToken)
+        ISendEndpointProvider sender, CancellationToken cancellationToken, DateTimeOffset? assignedBefore = null, bool drainQueue = true)
     {
         var moved = _unsent.TryRemove(agentId, out var left) ? left : [];
-        foreach (var inFlight in placement.Evict(agentId))
+        foreach (var inFlight in placement.Evict(agentId, assignedBefore))
             moved.Add(inFlight.Task with { Attempt = inFlight.Attempt + 1, AvoidAgentId = agentId });
+        if (!drainQueue)
+        {
+            await SendAsync(agentId, reason, moved, sender, cancellationToken);
+            LogRecovered(agentId, moved.Count, reason);
+            return moved.Count;
+        }
         var drained = await DrainAsync(agentId, moved.Select(m => m.TaskId).ToHashSet(StringComparer.Ordinal), cancellationToken);
         moved.AddRange(drained ?? []);
         await SendAsync(agentId, reason, moved, sender, cancellationToken);

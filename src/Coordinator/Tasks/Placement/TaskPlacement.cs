@@ -218,12 +218,12 @@ public sealed class TaskPlacement(
     /// (to be placed again with their next attempt). The agent itself gets no new work while the registry
     /// shows it Failed or Unregistered.
     /// </summary>
-    public IReadOnlyList<InFlightTask> Evict(string agentId)
+    public IReadOnlyList<InFlightTask> Evict(string agentId, DateTimeOffset? assignedBefore = null)
     {
         List<InFlightTask> evicted;
         lock (_gate)
         {
-            evicted = _inFlight.Values.Where(t => t.AgentId == agentId).ToList();
+            evicted = _inFlight.Values.Where(t => t.AgentId == agentId && (assignedBefore is not { } before || t.AssignedAt <= before)).ToList();
             foreach (var task in evicted)
             {
                 _inFlight.TryRemove(task.Task.TaskId, out _);

@@ -1,0 +1,141 @@
+using System.Threading.Channels;
+using AgentWorker.Lifecycle;
+using Microsoft.Extensions.Logging;
+using Coordinator.Contracts;
+
+namespace AgentWorker.Tasks;
+
+/// <summary>
+/// The assignments this agent holds, in arrival order. Each is acknowledged to the broker as soon as it is held
+/// here: the coordinator's in-flight record and the attempt (the fencing token) own the task from then on, so no
+/// delivery stays open while a task waits or runs (RabbitMQ closes a channel whose delivery outlives its
+/// consumer_timeout, 30 min by default, and delivers the message again). The coordinator never sends more than the
+/// agent's concurrency plus a small buffer; <see cref="TaskWorkers"/> run them, at most MaxConcurrentTasks at once.
+/// A waiting assignment can be released back to the coordinator; one that has started cannot.
+/// </summary>
+public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance instance, ILogger<HeldAssignments> logger)
+{
+    public sealed class Held(AssignTask task, CancellationToken eviction)
+    {
+        public AssignTask Task { get; } = task;
+        /// <summary>Cancelled when this agent instance is evicted; captured on arrival, so a stale assignment never starts after re-registration.</summary>
+        public CancellationToken Eviction { get; } = eviction;
+        internal HeldState State { get; set; } = HeldState.Waiting;
+    }
+
+    internal enum HeldState
+    {
+        Waiting,
+        Running,
+        Released,
+    }
+
+    readonly Channel<Held> _queue = Channel.CreateUnbounded<Held>(new UnboundedChannelOptions { SingleReader = false });
+    readonly Dictionary<string, Held> _byTask = new(StringComparer.Ordinal);
+    readonly Lock _gate = new();
+    /// <summary>Attempts run lately: a copy delivered again (its acknowledgement was lost with a channel) is not run twice.</summary>
+    readonly HashSet<(string, int)> _ran = [];
+    readonly Queue<(string, int)> _ranOrder = new();
+    const int RanMemory = 10_000;
+    int _waiting;
+
+    /// <summary>Assignments held and not yet started.</summary>
+    public int Waiting => Volatile.Read(ref _waiting);
+
+    /// <summary>Holds an assignment; false for a copy of one already held (a redelivery) or of an older attempt.</summary>
+    public bool Accept(AssignTask task)
+    {
+        var held = new Held(task, activity.Eviction);
+        lock (_gate)
+        {
+            if (_ran.Contains((task.TaskId, task.Attempt)))
+                return false;
+            if (_byTask.TryGetValue(task.TaskId, out var known))
+            {
+                if (known.Task.Attempt >= task.Attempt)
+                    return false;
+                if (known.State == HeldState.Waiting)
+                {
+                    known.State = HeldState.Released; // superseded by the newer attempt
+                    _waiting--;
+                }
+            }
+            _byTask[task.TaskId] = held;
+            _waiting++;
+        }
+        _queue.Writer.TryWrite(held);
+        return true;
+    }
+
+    /// <summary>Gives a waiting assignment back: true when it will never run here; otherwise why not.</summary>
+    public (bool Released, string Reason) Release(string taskId, int attempt)
+    {
+        lock (_gate)
+        {
+            if (!_byTask.TryGetValue(taskId, out var held) || held.Task.Attempt != attempt)
+                return (false, "not held by this agent (finished, or never received)");
+            if (held.State != HeldState.Waiting)
+                return (false, "it has already started");
+            held.State = HeldState.Released;
+            _byTask.Remove(taskId);
+            _waiting--;
+            return (true, "released before it started");
+        }
+    }
+
+    /// <summary>
+    /// The next assignment to run, marked running, once this instance is registered. Released ones are skipped, and so are
+    /// stale ones: held before an eviction of this instance, or assigned to an earlier instance of this agent id (left in the
+    /// queue when that process died); the coordinator has moved those elsewhere.
+    /// </summary>
+    public async ValueTask<Held> NextAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var held = await _queue.Reader.ReadAsync(cancellationToken);
+            await instance.Registered.WaitAsync(cancellationToken);
+            lock (_gate)
+            {
+                if (held.State != HeldState.Waiting)
+                    continue;
+                _waiting--;
+                var stale = held.Eviction.IsCancellationRequested ? "this instance was evicted since it arrived"
+                    : held.Task.Timestamp < instance.AcceptedAt ? "it was assigned to an earlier instance of this agent"
+                    : null;
+                if (stale is not null)
+                {
+                    held.State = HeldState.Released;
+                    Forget(held);
+                    LogStale(held.Task.TaskId, held.Task.Attempt, stale);
+                    continue;
+                }
+                held.State = HeldState.Running;
+                return held;
+            }
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} not run: {Reason}; the coordinator has moved it")]
+    partial void LogStale(string taskId, int attempt, string reason);
+
+    /// <summary>The assignment has run (its outcome reported or given up on).</summary>
+    public void Done(Held held)
+    {
+        lock (_gate)
+        {
+            Forget(held);
+            if (_ran.Add((held.Task.TaskId, held.Task.Attempt)))
+            {
+                _ranOrder.Enqueue((held.Task.TaskId, held.Task.Attempt));
+                if (_ranOrder.Count > RanMemory)
+                    _ran.Remove(_ranOrder.Dequeue());
+            }
+        }
+    }
+
+    void Forget(Held held)
+    {
+        if (_byTask.TryGetValue(held.Task.TaskId, out var current) && ReferenceEquals(current, held))
+            _byTask.Remove(held.Task.TaskId);
+    }
+}
