@@ -14,9 +14,19 @@ public static class ScalingRegistration
         services.AddSingleton<IAgentOffers, ProfileOffers>();
         services.AddSingleton<AgentDrainer>();
         services.AddSingleton<ScalingManager>();
+        services.AddSingleton<LoadRebalancer>();
         services.AddHostedService<ScaledFleetService>();
 
+        // Rebalancing helps any fleet, scaled or not.
         var section = configuration.GetSection(ScalingOptions.Section);
+        var rebalanceEvery = section.GetValue<TimeSpan?>(nameof(ScalingOptions.LoadBalanceInterval)) ?? new ScalingOptions().LoadBalanceInterval;
+        services.AddQuartz(q =>
+        {
+            q.AddJob<LoadRebalanceJob>(j => j.WithIdentity(LoadRebalanceJob.Key));
+            q.AddTrigger(t => t.ForJob(LoadRebalanceJob.Key)
+                .StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(rebalanceEvery).RepeatForever()));
+        });
         if (!section.GetValue<bool>(nameof(ScalingOptions.Enabled)))
             return services;
         var interval = section.GetValue<TimeSpan?>(nameof(ScalingOptions.CheckInterval)) ?? new ScalingOptions().CheckInterval;

@@ -28,6 +28,7 @@ public static class TaskRegistration
         services.AddSingleton<Messaging.BrokerQueues>();
         services.AddSingleton<Messaging.QueueConsumerProbe>();
         services.AddSingleton<TaskDemand>();
+        services.AddSingleton<AssignmentMover>();
         return services;
     }
 
@@ -43,6 +44,7 @@ public static class TaskRegistration
         x.AddConsumer<TaskStartedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskCompletedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskFailedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<AssignmentReleasedConsumer>().ExcludeFromConfigureEndpoints();
         return x;
     }
 
@@ -59,5 +61,6 @@ public static class TaskRegistration
             e.ConfigureConsumer<TaskStartedConsumer>(context);
             e.ConfigureConsumer<TaskCompletedConsumer>(context);
             e.ConfigureConsumer<TaskFailedConsumer>(context);
+            e.ConfigureConsumer<AssignmentReleasedConsumer>(context, c => c.UseMessageRetry(r => r.Intervals(200, 1000, 5000, 10000)));
         });
 }

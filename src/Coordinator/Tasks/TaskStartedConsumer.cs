@@ -16,6 +16,7 @@ public sealed partial class TaskStartedConsumer(TaskPlacement placement, TaskLed
             return Task.CompletedTask;
         }
         var at = started.Timestamp.ToUniversalTime();
+        placement.MarkStarted(started.TaskId, started.Attempt, started.AgentId, at);
         ledger.Record(new TaskUpdate(started.TaskId, TaskStatus.Running, started.Attempt, at, r => r.StartedAt = at));
         return Task.CompletedTask;
     }

@@ -6,4 +6,7 @@ namespace Coordinator.Tasks.Placement;
 public sealed record InFlightTask(DispatchTask Task, string AgentId, DateTimeOffset AssignedAt)
 {
     public int Attempt => Task.Attempt;
+
+    /// <summary>When the agent reported it started; null while it waits on the agent.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
 }

@@ -192,7 +192,7 @@ public sealed class TaskPlacement(
             if (!_inFlight.TryGetValue(taskId, out finished) || finished.Attempt != attempt || finished.AgentId != agentId)
                 return null;
             _inFlight.TryRemove(taskId, out _);
-            Release(finished);
+            FreeLocked(finished);
             RememberFinishedLocked(taskId, attempt);
             RecordOutcome(finished.AgentId, succeeded, durationMs);
             PlaceWaitingLocked();
@@ -227,13 +227,41 @@ public sealed class TaskPlacement(
             foreach (var task in evicted)
             {
                 _inFlight.TryRemove(task.Task.TaskId, out _);
-                Release(task);
+                FreeLocked(task);
             }
         }
         return evicted;
     }
 
     public bool IsInFlight(string taskId) => _inFlight.ContainsKey(taskId);
+
+    /// <summary>The agent started the current attempt (a stale report changes nothing).</summary>
+    public void MarkStarted(string taskId, int attempt, string agentId, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            if (_inFlight.TryGetValue(taskId, out var task) && task.Attempt == attempt && task.AgentId == agentId && task.StartedAt is null)
+                _inFlight[taskId] = task with { StartedAt = at };
+        }
+    }
+
+    /// <summary>
+    /// The agent gave back the current attempt before starting it: frees its slot and resources, and returns it (to be placed
+    /// again with its next attempt); null when that attempt is not current on that agent.
+    /// </summary>
+    public InFlightTask? Release(string taskId, int attempt, string agentId)
+    {
+        lock (_gate)
+        {
+            if (!_inFlight.TryGetValue(taskId, out var task) || task.Attempt != attempt || task.AgentId != agentId)
+                return null;
+            _inFlight.TryRemove(taskId, out _);
+            FreeLocked(task);
+            RememberFinishedLocked(taskId, attempt);
+            PlaceWaitingLocked();
+            return task;
+        }
+    }
 
     /// <summary>Every assignment currently awaiting its result.</summary>
     public IReadOnlyList<InFlightTask> InFlightSnapshot() => _inFlight.Values.ToList();
@@ -256,12 +284,12 @@ public sealed class TaskPlacement(
         lock (_gate)
         {
             if (_inFlight.TryGetValue(taskId, out var task) && task.Attempt == attempt && _inFlight.TryRemove(taskId, out _))
-                Release(task);
+                FreeLocked(task);
             PlaceWaitingLocked();
         }
     }
 
-    void Release(InFlightTask task)
+    void FreeLocked(InFlightTask task)
     {
         resources.Free(task.Task.TaskId);
         var load = _loadByAgent.GetValueOrDefault(task.AgentId);

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Coordinator.Contracts;
+using Coordinator.Tasks.Placement;
+using MassTransit;
+
+namespace Coordinator.Tasks;
+
+/// <summary>
+/// Moves assignments that wait on an agent to an agent that can start them sooner, with fencing and without running
+/// anything twice: the agent is asked to release the attempt (<see cref="ReleaseAssignment"/>), and only once it says it
+/// has (it had not started, and never will) is the task placed again, with its next attempt. Each attempt is asked
+/// about once; an agent that never answers keeps it (recovery or the watchdog cover an agent that is gone).
+/// </summary>
+public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger ledger, TimeProvider time, ILogger<AssignmentMover> logger)
+{
+    const int AskedMemory = 10_000;
+    readonly HashSet<(string, int)> _asked = [];
+    readonly Queue<(string, int)> _askedOrder = new();
+    /// <summary>Released, not yet sent back to dispatch (a send failed): sent when the answer is delivered again.</summary>
+    readonly ConcurrentDictionary<string, DispatchTask> _unsent = new(StringComparer.Ordinal);
+
+    /// <summary>Asks the agent holding the attempt to give it back; false when that attempt was asked about already.</summary>
+    public async Task<bool> RequestReleaseAsync(string taskId, int attempt, string agentId, string reason, ISendEndpointProvider sender,
+        CancellationToken cancellationToken)
+    {
+        lock (_asked)
+        {
+            if (!_asked.Add((taskId, attempt)))
+                return false;
+            _askedOrder.Enqueue((taskId, attempt));
+            if (_askedOrder.Count > AskedMemory)
+                _asked.Remove(_askedOrder.Dequeue());
+        }
+        var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agentId)}"));
+        await endpoint.Send(new ReleaseAssignment
+        {
+            TaskId = taskId,
+            AgentId = agentId,
+            Attempt = attempt,
+            Reason = reason,
+            Timestamp = time.GetUtcNow(),
+        }, cancellationToken);
+        LogAsked(taskId, attempt, agentId, reason);
+        return true;
+    }
+
+    /// <summary>The agent's answer: a released attempt is placed again with its next attempt, elsewhere if possible.</summary>
+    public async Task OnAnsweredAsync(AssignmentReleased answer, ISendEndpointProvider sender, CancellationToken cancellationToken)
+    {
+        if (!answer.Released)
+        {
+            LogKept(answer.TaskId, answer.Attempt, answer.AgentId, answer.Reason);
+            return;
+        }
+        if (placement.Release(answer.TaskId, answer.Attempt, answer.AgentId) is { } released)
+        {
+            var next = released.Task with { Attempt = released.Attempt + 1, AvoidAgentId = answer.AgentId };
+            _unsent[answer.TaskId] = next;
+            ledger.Record(new TaskUpdate(next.TaskId, TaskStatus.Pending, next.Attempt, time.GetUtcNow(),
+                r => r.Reason = $"moved from agent {answer.AgentId}, where it waited, to start sooner elsewhere"));
+        }
+        if (_unsent.TryGetValue(answer.TaskId, out var move) && move.Attempt == answer.Attempt + 1)
+        {
+            await DispatchQueue.SendAsync(sender, move, cancellationToken);
+            _unsent.TryRemove(new KeyValuePair<string, DispatchTask>(answer.TaskId, move));
+            LogMoved(answer.TaskId, answer.Attempt, answer.AgentId);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} waits on agent {AgentId} ({Reason}): asked to release it")]
+    partial void LogAsked(string taskId, int attempt, string agentId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} stays on agent {AgentId}: {Reason}")]
+    partial void LogKept(string taskId, int attempt, string agentId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} released by agent {AgentId}: placed again with its next attempt")]
+    partial void LogMoved(string taskId, int attempt, string agentId);
+}
