@@ -6,7 +6,7 @@ namespace Coordinator.Bench;
 /// <summary>The command line. Unset values (null) take the chosen scenario's defaults.</summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "recovery", "all"];
+    public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "recovery", "scale-response", "ramp", "all"];
     static readonly string[] TaskTypes = ["echo", "sleep", "compute"];
 
     public int? Tasks { get; init; }
@@ -21,6 +21,9 @@ public sealed record BenchOptions
     public int? Repeat { get; init; }
     public int? Warmup { get; init; }
 
+    /// <summary>Coordinator settings given with --set, applied to every coordinator the scenario starts (after its own).</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     public const string Usage = """
         Coordinator.Bench: drives tasks through the real coordinator and through a plain MassTransit
         competing-consumers baseline on the local RabbitMQ, each on a virtual host of its own.
@@ -33,10 +36,14 @@ public sealed record BenchOptions
           --payload JSON     the task payload (defaults: echo {"hello":"bench"}, sleep {"ms":50}, compute {"iterations":1000})
           --rate R           tasks/s to submit at; 0 = as fast as possible (default 0)
           --strategy NAME    the coordinator's Coordinator__LoadBalancingStrategy (default LeastConnections)
-          --scenario NAME    throughput | latency | scaling | fairness | recovery | all (default: one custom run from the options above)
-          --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise)
+          --scenario NAME    throughput | latency | scaling | fairness | recovery | scale-response | ramp | all
+                             (default: one custom run from the options above)
+          --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise;
+                             scale-response: rounds, default 5; ramp: default 1, each takes over two minutes per system)
           --warmup N         unmeasured tasks run first on each system, as fast as possible (default: as many as a measured run, at most 2000, 200 of sleep)
           --timeout S        longest one measured run may take, seconds (default 120)
+          --set KEY=VALUE    a coordinator setting for every coordinator started (repeatable), e.g.
+                             --set Scaling:ScaleDownThreshold=0.5 (':' or '__' between sections)
         """;
 
     public static BenchOptions Parse(IReadOnlyList<string> args)
@@ -63,6 +70,7 @@ public sealed record BenchOptions
                 "--repeat" => options with { Repeat = Int(name, value, 1, 20) },
                 "--warmup" => options with { Warmup = Int(name, value, 0, 100_000) },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Int(name, value, 1, 3600)) },
+                "--set" => options with { Settings = With(options.Settings, name, value) },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }
@@ -90,6 +98,14 @@ public sealed record BenchOptions
     static string OneOf(string name, string value, string[] allowed) =>
         allowed.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"{name} must be one of {string.Join(", ", allowed)}, was '{value}'");
+
+    static Dictionary<string, string> With(IReadOnlyDictionary<string, string> settings, string name, string value)
+    {
+        var at = value.IndexOf('=');
+        if (at <= 0)
+            throw new ArgumentException($"{name} must be KEY=VALUE, was '{value}'");
+        return new Dictionary<string, string>(settings) { [value[..at].Replace(":", "__", StringComparison.Ordinal)] = value[(at + 1)..] };
+    }
 
     static string NonEmpty(string name, string value) =>
         string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{name} must not be empty") : value.Trim();

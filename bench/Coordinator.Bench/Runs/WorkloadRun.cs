@@ -42,6 +42,13 @@ public sealed class WorkloadRun
         get { lock (_gate) return _finished; }
     }
 
+    /// <summary>When the publish of the task at <paramref name="index"/> was confirmed, if it has been.</summary>
+    public DateTimeOffset? ConfirmedAt(int index)
+    {
+        lock (_gate)
+            return _tasks[TaskIds[index]].Confirmed;
+    }
+
     public void Confirmed(int index, DateTimeOffset at)
     {
         lock (_gate)

@@ -40,12 +40,20 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
             case "recovery":
                 await RecoveryAsync();
                 break;
+            case "scale-response":
+                await ScaleResponseAsync();
+                break;
+            case "ramp":
+                await RampAsync();
+                break;
             default:
                 var peak = await ThroughputAsync();
                 await LatencyAsync(peak);
                 await ScalingAsync();
                 await FairnessAsync();
                 await RecoveryAsync();
+                await ScaleResponseAsync();
+                await RampAsync();
                 break;
         }
         if (_checks.Count > 0)
@@ -165,6 +173,21 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
         Heading($"recovery: {kills} agents killed (kill -9) and {freezes} frozen (SIGSTOP), one at a time, under steady load; 3 agents × 4");
         _checks.AddRange(await new RecoveryScenario(kills, freezes, output, cancellationToken).RunAsync());
         output.WriteLine($"  {MachineActivity.Describe()}");
+    }
+
+    /// <summary>Issue 8: from a backlog over the threshold to a new agent Active, rounds on one scaled system.</summary>
+    async Task ScaleResponseAsync()
+    {
+        var rounds = options.Repeat ?? 5;
+        Heading($"scale-response: {rounds} rounds of a backlog burst on an idle fleet at its minimum of one agent; agents started by the coordinator");
+        _checks.AddRange(await new ElasticScenario(options, output, cancellationToken).ResponseAsync(rounds));
+    }
+
+    /// <summary>Issue 8: a ramp to twice the starting capacity and back; static-max, reactive and predictive fleets.</summary>
+    async Task RampAsync()
+    {
+        Heading("ramp: static fleet at the maximum, reactive scaling and predictive scaling under the same ramp");
+        _checks.AddRange(await new ElasticScenario(options, output, cancellationToken).RampAsync(options.Repeat ?? 1));
     }
 
     /// <summary>Starts a system, warms it up, measures it <see cref="Repeat"/> times, stops it; returns the medians.</summary>

@@ -28,6 +28,9 @@ public abstract class BenchSystem : IAsyncDisposable
     bool _virtualHostCreated;
     volatile WorkloadRun? _current;
 
+    /// <summary>The run in progress, if any (for scenarios that watch it as it goes).</summary>
+    public WorkloadRun? Current => _current;
+
     protected BenchSystem(string kind, int agents, int concurrency)
     {
         Kind = kind;
@@ -195,12 +198,10 @@ public abstract class BenchSystem : IAsyncDisposable
         run.FirstSubmit = DateTimeOffset.UtcNow;
         for (var i = 0; i < workload.Tasks; i++)
         {
-            if (workload.Rate > 0)
-            {
-                var wait = TimeSpan.FromSeconds(i / workload.Rate) - clock.Elapsed;
-                if (wait > TimeSpan.FromMilliseconds(1))
-                    await Task.Delay(wait, cancellationToken);
-            }
+            var due = workload.Offsets is { } offsets ? offsets[i] : workload.Rate > 0 ? TimeSpan.FromSeconds(i / workload.Rate) : TimeSpan.Zero;
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+                await Task.Delay(wait, cancellationToken);
             await inFlight.WaitAsync(cancellationToken);
             publishes.Add(PublishOneAsync(bus, run, i, workload, inFlight, cancellationToken));
         }

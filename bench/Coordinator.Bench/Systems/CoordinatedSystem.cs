@@ -7,13 +7,18 @@ namespace Coordinator.Bench.Systems;
 
 /// <summary>
 /// The product: a coordinator process (SQLite in the scratch directory, HTTP on a free loopback port,
-/// the given placement strategy) and agents that register with it and consume their own queues.
+/// the given placement strategy) and agents that register with it and consume their own queues: started by the bench,
+/// or, with <paramref name="scaledFleet"/>, by the coordinator's own ScalingManager (its minimum; the bench starts none).
 /// </summary>
-public sealed class CoordinatedSystem(int agents, int concurrency, string strategy) : BenchSystem("coord", agents, concurrency)
+public sealed class CoordinatedSystem(int agents, int concurrency, string strategy, IReadOnlyDictionary<string, string>? settings = null,
+    bool scaledFleet = false) : BenchSystem(scaledFleet ? "scaled" : "coord", agents, concurrency)
 {
     readonly HttpClient _api = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public string Strategy { get; } = strategy;
+
+    /// <summary>Settings from the command line (--set), applied last.</summary>
+    public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The coordinator's HTTP API (base address set once started).</summary>
     public HttpClient Api => _api;
@@ -27,6 +32,10 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
         environment["Coordinator__LoadBalancingStrategy"] = Strategy;
         environment["Database__Provider"] = "Sqlite";
         environment["Database__ConnectionString"] = $"Data Source={Path.Combine(WorkDirectory, "coordinator.db")}";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            environment[key] = value;
+        foreach (var (key, value) in Overrides)
+            environment[key] = value;
         Start("coordinator", RepositoryPaths.CoordinatorDll, [], environment);
 
         await Poll.UntilAsync(async () =>
@@ -39,7 +48,8 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
             },
             ProcessStartTimeout, "the coordinator to be ready", Diagnostics, cancellationToken);
 
-        StartAgents(new Dictionary<string, string>());
+        if (!scaledFleet)
+            StartAgents(new Dictionary<string, string>());
         await Poll.UntilAsync(async () =>
             {
                 EnsureAlive();
@@ -48,7 +58,7 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
                     .Where(a => a.GetProperty("state").GetString() == "Active")
                     .Select(a => a.GetProperty("agentId").GetString())
                     .ToHashSet();
-                return AgentIds.All(active.Contains);
+                return scaledFleet ? active.Count >= AgentCount : AgentIds.All(active.Contains);
             },
             ProcessStartTimeout, $"{AgentCount} agents to be Active", Diagnostics, cancellationToken);
     }

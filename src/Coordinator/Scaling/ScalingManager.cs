@@ -29,6 +29,9 @@ public sealed partial class ScalingManager(
 {
     const int DecisionsKept = 50;
 
+    /// <summary>An agent lost within this time of starting counts toward its profile's failures in a row (a crash loop).</summary>
+    static readonly TimeSpan QuickLoss = TimeSpan.FromMinutes(1);
+
     /// <summary>An agent this manager started.</summary>
     sealed class Run(string agentId, AgentProfile profile, ScalingTrigger trigger, DateTimeOffset decidedAt)
     {
@@ -251,7 +254,6 @@ public sealed partial class ScalingManager(
                     run.Phase = RunPhase.Running;
                     // Active from its registration on (the coordinator's clock), not from when this check noticed.
                     run.ActiveAt = agent.RegisteredAt >= run.DecidedAt && agent.RegisteredAt <= now ? agent.RegisteredAt : now;
-                    _startFailures.TryRemove(run.Profile.Name, out _);
                     var response = (run.ActiveAt.Value - run.DecidedAt).TotalSeconds;
                     lock (_decisions)
                         Keep(_responseSeconds, response);
@@ -266,6 +268,10 @@ public sealed partial class ScalingManager(
                     var why = !running ? "its process exited" : agent is null ? "it is no longer registered" : $"it is {agent.State}: {agent.StateReason}";
                     Lose(run, why);
                     break;
+                case RunPhase.Running when now - run.ActiveAt > QuickLoss && _startFailures.TryGetValue(run.Profile.Name, out var failures)
+                                           && failures.RetryAt <= now:
+                    _startFailures.TryRemove(run.Profile.Name, out _); // a minute of good health: the profile's failures are behind it
+                    break;
             }
         }
     }
@@ -275,19 +281,34 @@ public sealed partial class ScalingManager(
         _runs.TryRemove(run.AgentId, out _);
         _gone[run.AgentId] = now;
         _ = provisioner.StopAsync(run.AgentId, TimeSpan.Zero, CancellationToken.None);
-        var before = _startFailures.GetValueOrDefault(run.Profile.Name);
-        var inARow = (before?.InARow ?? 0) + 1;
+        var inARow = (_startFailures.GetValueOrDefault(run.Profile.Name)?.InARow ?? 0) + 1;
+        LogStartFailed(run.AgentId, run.Profile.Name, error, inARow, BackOff(run.Profile.Name, inARow, error, now).TotalSeconds);
+    }
+
+    /// <summary>The profile waits before its next start: doubling from StartRetryBackoff with each failure in a row, up to the maximum.</summary>
+    TimeSpan BackOff(string profile, int inARow, string error, DateTimeOffset now)
+    {
         var backoff = options.StartRetryBackoff * Math.Pow(2, Math.Min(inARow - 1, 16));
         if (backoff > options.MaxStartRetryBackoff)
             backoff = options.MaxStartRetryBackoff;
-        _startFailures[run.Profile.Name] = new StartFailures(inARow, now + backoff, error, now);
-        LogStartFailed(run.AgentId, run.Profile.Name, error, inARow, backoff.TotalSeconds);
+        _startFailures[profile] = new StartFailures(inARow, now + backoff, error, now);
+        return backoff;
     }
 
     void Lose(Run run, string why)
     {
+        var now = time.GetUtcNow();
         _runs.TryRemove(run.AgentId, out _);
-        _gone[run.AgentId] = time.GetUtcNow();
+        _gone[run.AgentId] = now;
+        // An agent lost soon after it started, again and again, is a crash loop: its replacements back off like failed starts.
+        if (now - (run.ActiveAt ?? run.DecidedAt) < QuickLoss)
+        {
+            var before = _startFailures.GetValueOrDefault(run.Profile.Name);
+            if (before is { InARow: > 0 })
+                BackOff(run.Profile.Name, before.InARow + 1, $"agent {run.AgentId} lost {(now - (run.ActiveAt ?? run.DecidedAt)).TotalSeconds:0.0} s after it started: {why}", now);
+            else
+                _startFailures[run.Profile.Name] = new StartFailures(1, now, $"agent {run.AgentId} lost soon after it started: {why}", now);
+        }
         var agent = registry.Find(run.AgentId);
         _lost.Enqueue(new FleetMember
         {

@@ -8,26 +8,27 @@ namespace Coordinator.Tasks;
 /// <summary>
 /// Moves assignments that wait on an agent to an agent that can start them sooner, with fencing and without running
 /// anything twice: the agent is asked to release the attempt (<see cref="ReleaseAssignment"/>), and only once it says it
-/// has (it had not started, and never will) is the task placed again, with its next attempt. Each attempt is asked
-/// about once; an agent that never answers keeps it (recovery or the watchdog cover an agent that is gone).
+/// has (it had not started, and never will) is the task placed again, with its next attempt. Each task is asked about
+/// once; an agent that never answers keeps it (recovery or the watchdog cover an agent that is gone).
 /// </summary>
 public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger ledger, TimeProvider time, ILogger<AssignmentMover> logger)
 {
     const int AskedMemory = 10_000;
-    readonly HashSet<(string, int)> _asked = [];
-    readonly Queue<(string, int)> _askedOrder = new();
+    /// <summary>Tasks asked about: each is moved at most once (a move costs an attempt number, and moves must not chase each other).</summary>
+    readonly HashSet<string> _asked = new(StringComparer.Ordinal);
+    readonly Queue<string> _askedOrder = new();
     /// <summary>Released, not yet sent back to dispatch (a send failed): sent when the answer is delivered again.</summary>
     readonly ConcurrentDictionary<string, DispatchTask> _unsent = new(StringComparer.Ordinal);
 
-    /// <summary>Asks the agent holding the attempt to give it back; false when that attempt was asked about already.</summary>
+    /// <summary>Asks the agent holding the attempt to give it back; false when the task was asked about already.</summary>
     public async Task<bool> RequestReleaseAsync(string taskId, int attempt, string agentId, string reason, ISendEndpointProvider sender,
         CancellationToken cancellationToken)
     {
         lock (_asked)
         {
-            if (!_asked.Add((taskId, attempt)))
+            if (!_asked.Add(taskId))
                 return false;
-            _askedOrder.Enqueue((taskId, attempt));
+            _askedOrder.Enqueue(taskId);
             if (_askedOrder.Count > AskedMemory)
                 _asked.Remove(_askedOrder.Dequeue());
         }
