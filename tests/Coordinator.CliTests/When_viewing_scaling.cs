@@ -23,6 +23,8 @@ public class When_viewing_scaling
         Assert.Contains("cost 0.15/h, no budget", header);
         Assert.Contains("last check: Up (Backlog): 25 'sleep' task(s) waiting for 0 free slot(s)", run.Out);
         Assert.Contains("start to Active: median 1.83s, max 2s, last 1.83s over 2 start(s)", run.Out);
+        Assert.Contains("grow?   no: 25 waiting; held: scale-up cooldown, 3 s left", run.Out);
+        Assert.Contains("shrink? no: not idle: 25 task(s) waiting (> 0)", run.Out);
     }
 
     [Fact]

@@ -21,6 +21,8 @@ public sealed record ScalingView
     public IReadOnlyList<ScaledAgentView> Agents { get; init; } = [];
     public IReadOnlyList<UnservableDemandView> UnservableDemand { get; init; } = [];
     public IReadOnlyList<StartFailureView> StartFailures { get; init; } = [];
+    public ScalingAnswerView? ShouldScaleUp { get; init; }
+    public ScalingAnswerView? ShouldScaleDown { get; init; }
     public ScalingCheckView? LastCheck { get; init; }
     public ResponseSecondsView? ResponseSeconds { get; init; }
     /// <summary>The latest first.</summary>

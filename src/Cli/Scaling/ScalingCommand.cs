@@ -51,6 +51,16 @@ public sealed class ScalingCommand(CliEnvironment environment, CommandRunner run
             console.WriteLine($"last check: {FleetSummary.Decision(check.Action, check.Trigger, check.Reason)}");
         }
 
+        if (view.ShouldScaleUp is { } up)
+        {
+            console.WriteLine($"grow?   {(up.Yes ? "yes" : "no")}: {up.Reason}");
+        }
+
+        if (view.ShouldScaleDown is { } down)
+        {
+            console.WriteLine($"shrink? {(down.Yes ? "yes" : "no")}: {down.Reason}");
+        }
+
         if (view.ResponseSeconds is { Count: > 0 } response)
         {
             console.WriteLine($"start to Active: median {Display.Number(response.Median)}s, max {Display.Number(response.Max)}s, "

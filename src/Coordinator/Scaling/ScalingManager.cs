@@ -82,18 +82,6 @@ public sealed partial class ScalingManager(
             RequestCheck?.Invoke();
     }
 
-    /// <summary>Should the fleet grow now? Answered from a fresh snapshot, without acting.</summary>
-    public async Task<ScaleUpAnswer> ShouldScaleUpAsync(CancellationToken cancellationToken) =>
-        ScalingPolicy.ShouldScaleUp(await SnapshotAsync(sample: false, cancellationToken), _memory, options);
-
-    /// <summary>Should the fleet shrink now? Answered from a fresh snapshot, without acting.</summary>
-    public async Task<ScaleDownAnswer> ShouldScaleDownAsync(CancellationToken cancellationToken)
-    {
-        var snapshot = await SnapshotAsync(sample: false, cancellationToken);
-        var up = ScalingPolicy.ShouldScaleUp(snapshot, _memory, options);
-        return ScalingPolicy.ShouldScaleDown(snapshot, _memory, options, up.Pressure);
-    }
-
     /// <summary>One check: reconcile, decide, act. Run by <see cref="ScalingCheckJob"/>.</summary>
     public async Task<ScalingDecision?> CheckAsync(CancellationToken cancellationToken)
     {
@@ -190,6 +178,9 @@ public sealed partial class ScalingManager(
     {
         var snapshot = _lastSnapshot ?? await SnapshotAsync(sample: false, cancellationToken);
         var live = snapshot.Agents.Count(a => a.Live);
+        // Should it grow? Should it shrink? Each answered with its reason, on what the last check saw and what it remembers now.
+        var up = ScalingPolicy.ShouldScaleUp(snapshot, _memory, options);
+        var down = ScalingPolicy.ShouldScaleDown(snapshot, _memory, options, up.Pressure);
         List<ScalingDecisionRecord> decisions;
         List<double> responses;
         lock (_decisions)
@@ -220,6 +211,8 @@ public sealed partial class ScalingManager(
             UnservableDemand = (_lastDecision?.Unservable ?? []).Select(g => new ScalingView.Unservable(g.TaskType, g.RequiredCapabilities, g.Waiting)).ToList(),
             StartFailures = _startFailures.Select(kv => new ScalingView.StartFailure(kv.Key, kv.Value.InARow, kv.Value.LastError, kv.Value.At,
                 kv.Value.RetryAt > now ? kv.Value.RetryAt : null)).ToList(),
+            ShouldScaleUp = new ScalingView.Answer(up.Yes, up.Trigger.ToString(), up.Reason),
+            ShouldScaleDown = new ScalingView.Answer(down.Yes, down.Yes ? nameof(ScalingTrigger.Idle) : nameof(ScalingTrigger.None), down.Reason),
             LastCheck = _lastDecision is { } last ? new ScalingView.Check(_lastSnapshot?.At ?? now, last.Action.ToString(), last.Trigger.ToString(), last.Reason) : null,
             ResponseSeconds = Summary(responses),
             Decisions = decisions,

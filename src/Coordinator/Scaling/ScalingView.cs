@@ -26,6 +26,10 @@ public sealed record ScalingView
     /// <summary>Waiting work that needs more agents and that no profile can serve.</summary>
     public required IReadOnlyList<Unservable> UnservableDemand { get; init; }
     public required IReadOnlyList<StartFailure> StartFailures { get; init; }
+    /// <summary>"Should the fleet grow?" now, with the trigger and the reason (a held trigger says what holds it).</summary>
+    public required Answer ShouldScaleUp { get; init; }
+    /// <summary>"Should the fleet shrink?" now, with the reason (how long it has been idle, or what keeps it busy).</summary>
+    public required Answer ShouldScaleDown { get; init; }
     public Check? LastCheck { get; init; }
     /// <summary>From the decision to start an agent until it was Active.</summary>
     public Seconds? ResponseSeconds { get; init; }
@@ -43,6 +47,8 @@ public sealed record ScalingView
     public sealed record StartFailure(string Profile, int FailuresInARow, string LastError, DateTimeOffset At, DateTimeOffset? RetryAt);
 
     public sealed record Check(DateTimeOffset At, string Action, string Trigger, string Reason);
+
+    public sealed record Answer(bool Yes, string Trigger, string Reason);
 
     public sealed record Seconds(int Count, double Median, double Max, double Last);
 }

@@ -28,6 +28,8 @@ public static class Json
             "decidedAt":"2030-01-01T11:00:00Z","activeAt":"2030-01-01T11:00:02Z","drainingSince":"2030-01-01T11:59:00Z"}],
          "unservableDemand":[{"taskType":"render","requiredCapabilities":["gpu"],"waiting":12}],
          "startFailures":[{"profile":"gpu","failuresInARow":2,"lastError":"could not start agent: no such file","at":"2030-01-01T11:59:50Z","retryAt":"2030-01-01T12:00:30Z"}],
+         "shouldScaleUp":{"yes":false,"trigger":"Backlog","reason":"25 waiting; held: scale-up cooldown, 3 s left"},
+         "shouldScaleDown":{"yes":false,"trigger":"None","reason":"not idle: 25 task(s) waiting (> 0)"},
          "lastCheck":{"action":"Up","trigger":"Backlog","reason":{{Str(reason)}}},
          "responseSeconds":{"count":2,"median":1.83,"max":2.0,"last":1.83},
          "decisions":[

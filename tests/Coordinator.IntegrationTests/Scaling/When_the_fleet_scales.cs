@@ -45,6 +45,10 @@ public sealed class When_the_fleet_scales
             TimeSpan.FromSeconds(60), "the idle fleet to shrink back to its minimum", system.Diagnostics);
 
         Assert.True(Current(grown) <= 3, "never beyond what the budget pays for");
+        Assert.False(shrunk.GetProperty("shouldScaleDown").GetProperty("yes").GetBoolean());
+        Assert.Contains("at the minimum of 1 agent(s)", shrunk.GetProperty("shouldScaleDown").GetProperty("reason").GetString());
+        Assert.False(shrunk.GetProperty("shouldScaleUp").GetProperty("yes").GetBoolean());
+        Assert.StartsWith("no trigger", shrunk.GetProperty("shouldScaleUp").GetProperty("reason").GetString());
         var decisions = Decisions(shrunk).ToList();
         Assert.Contains(decisions, d => d.GetProperty("action").GetString() == "Up" && d.GetProperty("trigger").GetString() is "Backlog" or "WaitTime" or "Utilisation");
         Assert.True(decisions.Any(d => d.GetProperty("action").GetString() == "Hold" && d.GetProperty("reason").GetString()!.Contains("budget 0.3/h")),
