@@ -25,7 +25,9 @@ fi
 coordinator=""
 stop_all() {
   local code=${1:-0}
-  trap - INT TERM EXIT
+  # A second Ctrl-C while this waits: stop at once, everything in the group included.
+  trap 'kill -KILL -- "-$coordinator" 2>/dev/null; exit 130' INT TERM
+  trap - EXIT
   [ -n "$coordinator" ] || exit "$code"
   echo
   echo "[run] stopping: the coordinator drains and stops its agents, then exits"

@@ -13,5 +13,10 @@ public sealed record AgentRegistered
     /// elsewhere, so whatever it was still running is stale and must stop.
     /// </summary>
     public bool WasEvicted { get; init; }
+    /// <summary>
+    /// When the coordinator accepted this instance (unchanged by later confirmations of the same instance): work assigned to
+    /// the agent id before then was assigned to an earlier instance.
+    /// </summary>
+    public DateTimeOffset RegisteredAt { get; init; }
     public DateTimeOffset Timestamp { get; init; }
 }

@@ -12,6 +12,8 @@ public sealed record AssignTask
     public string TaskType { get; init; } = "";
     public string AgentId { get; init; } = "";
     public int Attempt { get; init; }
+    /// <summary>Attempts of this task that failed before this one (carried so a moved assignment keeps its retry budget).</summary>
+    public int FailedAttempts { get; init; }
     /// <summary>Carried so that an assignment drained from a failed agent's queue can be placed again as it was.</summary>
     public IReadOnlyList<string> RequiredCapabilities { get; init; } = [];
     public JsonElement? Payload { get; init; }

@@ -16,6 +16,11 @@ public sealed record DispatchTask
     public DateTimeOffset? Deadline { get; init; }
     public TaskResources Resources { get; init; } = new();
     public int Attempt { get; init; } = 1;
+    /// <summary>
+    /// Attempts that failed so far (the retry budget counts these): <see cref="Attempt"/> also grows when work is moved
+    /// without failing (its agent failed, drained or fell behind), and a move must not spend a retry.
+    /// </summary>
+    public int FailedAttempts { get; init; }
     /// <summary>The agent the previous attempt failed on: placed elsewhere when another agent is eligible.</summary>
     public string? AvoidAgentId { get; init; }
     public DateTimeOffset SubmittedAt { get; init; }

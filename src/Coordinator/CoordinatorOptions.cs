@@ -61,6 +61,10 @@ public sealed class CoordinatorOptions : IValidatableObject
     [Range(0, 64 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
+    /// <summary>How long an agent Failed or Unregistered is remembered (listed, and its row kept) before it is forgotten.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
+    public TimeSpan AgentRetention { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>First retry delay; doubles with each further attempt.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromMilliseconds(200);

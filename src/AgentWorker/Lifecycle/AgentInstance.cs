@@ -25,10 +25,13 @@ public sealed class AgentInstance(AgentOptions options, TimeProvider time)
     /// <summary>Completes once the coordinator has accepted this instance.</summary>
     public Task Registered => _registered.Task;
 
-    /// <summary>The coordinator accepted the registration; a first acceptance, or one after an eviction, starts a fresh window.</summary>
+    /// <summary>
+    /// The coordinator accepted the registration, at <paramref name="at"/> (its record of when this instance was accepted, so
+    /// a late answer to a repeated request says the same). An acceptance after an eviction starts a fresh window.
+    /// </summary>
     public void Accepted(DateTimeOffset at, bool afterEviction)
     {
-        if (afterEviction || !_registered.Task.IsCompleted)
+        if (afterEviction || !_registered.Task.IsCompleted || at.UtcTicks < Interlocked.Read(ref _acceptedAtTicks))
             Interlocked.Exchange(ref _acceptedAtTicks, at.UtcTicks);
         _registered.TrySetResult();
     }

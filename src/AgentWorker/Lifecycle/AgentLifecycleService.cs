@@ -118,7 +118,8 @@ public sealed partial class AgentLifecycleService(
                     LogEvicted(instance.AgentId, "it had been declared failed; its tasks were moved", activity.Active);
                     await startedBefore.CancelAsync();
                 }
-                instance.Accepted(registered.Message.Timestamp, registered.Message.WasEvicted);
+                var message = registered.Message;
+                instance.Accepted(message.RegisteredAt == default ? message.Timestamp : message.RegisteredAt, message.WasEvicted);
             }
             LogRegistered(instance.AgentId, instance.InstanceId, options.Capabilities);
             return true;

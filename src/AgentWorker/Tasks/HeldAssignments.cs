@@ -21,6 +21,8 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
         /// <summary>Cancelled when this agent instance is evicted; captured on arrival, so a stale assignment never starts after re-registration.</summary>
         public CancellationToken Eviction { get; } = eviction;
         internal HeldState State { get; set; } = HeldState.Waiting;
+        /// <summary>Set when it will not run here because it is stale (see <see cref="NextAsync"/>); the coordinator is told.</summary>
+        public string? StaleReason { get; internal set; }
     }
 
     internal enum HeldState
@@ -33,10 +35,13 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
     readonly Channel<Held> _queue = Channel.CreateUnbounded<Held>(new UnboundedChannelOptions { SingleReader = false });
     readonly Dictionary<string, Held> _byTask = new(StringComparer.Ordinal);
     readonly Lock _gate = new();
-    /// <summary>Attempts run lately: a copy delivered again (its acknowledgement was lost with a channel) is not run twice.</summary>
-    readonly HashSet<(string, int)> _ran = [];
-    readonly Queue<(string, int)> _ranOrder = new();
-    const int RanMemory = 10_000;
+    /// <summary>
+    /// Attempts run or released lately (true: released): a copy delivered again (its acknowledgement lost with a channel) is
+    /// not run, and a release asked again is answered as before.
+    /// </summary>
+    readonly Dictionary<(string, int), bool> _settled = [];
+    readonly Queue<(string, int)> _settledOrder = new();
+    const int SettledMemory = 10_000;
     int _waiting;
 
     /// <summary>Assignments held and not yet started.</summary>
@@ -48,7 +53,7 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
         var held = new Held(task, activity.Eviction);
         lock (_gate)
         {
-            if (_ran.Contains((task.TaskId, task.Attempt)))
+            if (_settled.ContainsKey((task.TaskId, task.Attempt)))
                 return false;
             if (_byTask.TryGetValue(task.TaskId, out var known))
             {
@@ -72,21 +77,24 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
     {
         lock (_gate)
         {
+            if (_settled.TryGetValue((taskId, attempt), out var released))
+                return released ? (true, "released before it started") : (false, "it has already run");
             if (!_byTask.TryGetValue(taskId, out var held) || held.Task.Attempt != attempt)
-                return (false, "not held by this agent (finished, or never received)");
+                return (false, "not held by this agent (never received)");
             if (held.State != HeldState.Waiting)
                 return (false, "it has already started");
             held.State = HeldState.Released;
             _byTask.Remove(taskId);
             _waiting--;
+            Settle(taskId, attempt, released: true);
             return (true, "released before it started");
         }
     }
 
     /// <summary>
-    /// The next assignment to run, marked running, once this instance is registered. Released ones are skipped, and so are
-    /// stale ones: held before an eviction of this instance, or assigned to an earlier instance of this agent id (left in the
-    /// queue when that process died); the coordinator has moved those elsewhere.
+    /// The next assignment, once this instance is registered: marked running, or, when it is stale (held before an eviction
+    /// of this instance, or assigned to an earlier instance of this agent id and left in the queue when that process died),
+    /// with <see cref="Held.StaleReason"/> set, not to run. Released ones are skipped.
     /// </summary>
     public async ValueTask<Held> NextAsync(CancellationToken cancellationToken)
     {
@@ -105,9 +113,11 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
                 if (stale is not null)
                 {
                     held.State = HeldState.Released;
+                    held.StaleReason = stale;
                     Forget(held);
+                    Settle(held.Task.TaskId, held.Task.Attempt, released: true);
                     LogStale(held.Task.TaskId, held.Task.Attempt, stale);
-                    continue;
+                    return held; // not to run: the worker tells the coordinator it was given back
                 }
                 held.State = HeldState.Running;
                 return held;
@@ -115,7 +125,7 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} not run: {Reason}; the coordinator has moved it")]
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} not run: {Reason}; given back to the coordinator")]
     partial void LogStale(string taskId, int attempt, string reason);
 
     /// <summary>The assignment has run (its outcome reported or given up on).</summary>
@@ -124,12 +134,18 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
         lock (_gate)
         {
             Forget(held);
-            if (_ran.Add((held.Task.TaskId, held.Task.Attempt)))
-            {
-                _ranOrder.Enqueue((held.Task.TaskId, held.Task.Attempt));
-                if (_ranOrder.Count > RanMemory)
-                    _ran.Remove(_ranOrder.Dequeue());
-            }
+            if (held.StaleReason is null)
+                Settle(held.Task.TaskId, held.Task.Attempt, released: false);
+        }
+    }
+
+    void Settle(string taskId, int attempt, bool released)
+    {
+        if (_settled.TryAdd((taskId, attempt), released))
+        {
+            _settledOrder.Enqueue((taskId, attempt));
+            if (_settledOrder.Count > SettledMemory)
+                _settled.Remove(_settledOrder.Dequeue());
         }
     }
 

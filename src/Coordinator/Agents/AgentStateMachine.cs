@@ -318,6 +318,7 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         Resources = new AgentResources { CpuCores = saga.CpuCores, MemoryMb = saga.MemoryMb, DiskMb = saga.DiskMb },
         MaxConcurrentTasks = saga.MaxConcurrentTasks,
         WasEvicted = saga.WasEvicted,
+        RegisteredAt = saga.RegisteredAt,
         Timestamp = time.GetUtcNow(),
     };
 }

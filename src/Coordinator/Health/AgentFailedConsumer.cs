@@ -10,12 +10,14 @@ public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics 
     public async Task Consume(ConsumeContext<AgentFailed> context)
     {
         var failed = context.Message;
-        // Only work given to the failed instance moves: a new instance that took the id over may hold newer work, and its queue.
+        // When a new instance took the id over, only work given to the one it replaced moves (the new one may hold newer
+        // work, and consumes the queue); otherwise everything the agent holds moves, including what reached it just now.
+        var replaced = failed.ReplacedBy is not null;
         await recovery.RecoverAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, context, context.CancellationToken,
-            assignedBefore: failed.Timestamp, drainQueue: failed.ReplacedBy is null);
+            assignedBefore: replaced ? failed.Timestamp : null, drainQueue: !replaced);
         if (failed.LastHeartbeat is { } heard && context.GetRetryAttempt() == 0)
             metrics.Detected(failed.Timestamp - heard);
-        if (provisioner.Owns(failed.AgentId) && failed.ReplacedBy is null)
+        if (provisioner.Owns(failed.AgentId) && !replaced)
             _ = provisioner.RestartAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, CancellationToken.None);
     }
 }

@@ -138,6 +138,7 @@ public sealed partial class AgentRecovery(
                 Deadline = assignment.Deadline,
                 Resources = assignment.Resources,
                 Attempt = assignment.Attempt + 1,
+                FailedAttempts = assignment.FailedAttempts,
                 AvoidAgentId = agentId,
                 SubmittedAt = assignment.SubmittedAt,
             });

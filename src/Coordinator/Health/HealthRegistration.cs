@@ -16,14 +16,23 @@ public static class HealthRegistration
         services.AddSingleton<PerformanceBaselines>();
         services.AddSingleton<AssignmentWatchdog>();
         services.AddSingleton<AgentRecovery>();
+        services.AddSingleton<AgentRetention>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;
+        var retention = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.AgentRetention))
+                        ?? new CoordinatorOptions().AgentRetention;
+        // Once a minute, or twice per retention when that is shorter.
+        var pruneEvery = TimeSpan.FromTicks(Math.Clamp(retention.Ticks / 2, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
         services.AddQuartz(q =>
         {
             q.AddJob<HeartbeatSweepJob>(j => j.WithIdentity(HeartbeatSweepJob.Key));
             q.AddTrigger(t => t.ForJob(HeartbeatSweepJob.Key)
                 .StartNow()
                 .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
+            q.AddJob<AgentRetentionJob>(j => j.WithIdentity(AgentRetentionJob.Key));
+            q.AddTrigger(t => t.ForJob(AgentRetentionJob.Key)
+                .StartAt(DateTimeOffset.UtcNow + pruneEvery)
+                .WithSimpleSchedule(s => s.WithInterval(pruneEvery).RepeatForever()));
         });
         services.AddQuartzHostedService(q => q.WaitForJobsToComplete = true);
 

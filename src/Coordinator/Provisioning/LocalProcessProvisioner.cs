@@ -43,6 +43,7 @@ public sealed partial class LocalProcessProvisioner(
 
     public Task StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var owned = _agents.GetOrAdd(spec.AgentId, _ => new Owned(spec, supervised));
         try
         {

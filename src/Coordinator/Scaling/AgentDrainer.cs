@@ -23,6 +23,8 @@ public sealed partial class AgentDrainer(
     /// <summary>How long a drained agent may take to unregister and exit after SIGTERM.</summary>
     static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(15);
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long the registry may show a chosen agent not Draining before it is told again.</summary>
+    static readonly TimeSpan RetellAfter = TimeSpan.FromSeconds(2);
     static readonly Uri Control = new($"exchange:{EntityNames.AgentControl}");
 
     public async Task DrainAndStopAsync(string agentId, TimeSpan drainTimeout, CancellationToken cancellationToken)
@@ -38,8 +40,10 @@ public sealed partial class AgentDrainer(
         await (await bus.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agentId)}"))).Send(drain, cancellationToken);
         LogDraining(agentId, placement.LoadOf(agentId), drainTimeout.TotalSeconds);
 
-        // Placement stops once the registry shows it Draining; what it was given until then finishes there too.
+        // Placement stops once the registry shows it Draining; what it was given until then finishes there too. An agent
+        // that missed heartbeats meanwhile went Unhealthy, and a heartbeat would bring it back Active: it is told again.
         var deadline = began + drainTimeout;
+        var toldAt = began;
         while (time.GetUtcNow() < deadline)
         {
             var now = registry.Find(agentId);
@@ -47,6 +51,11 @@ public sealed partial class AgentDrainer(
                 break; // gone by itself: the usual recovery moved its work
             if (now.State == AgentStates.Draining && placement.LoadOf(agentId) == 0)
                 break;
+            if (now.State != AgentStates.Draining && time.GetUtcNow() - toldAt >= RetellAfter)
+            {
+                toldAt = time.GetUtcNow();
+                await (await bus.GetSendEndpoint(Control)).Send(drain with { InstanceId = now.InstanceId, Timestamp = toldAt }, cancellationToken);
+            }
             await Task.Delay(Poll, time, cancellationToken);
         }
 

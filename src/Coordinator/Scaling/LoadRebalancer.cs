@@ -14,6 +14,7 @@ public sealed class LoadRebalancer(AgentRegistry registry, TaskPlacement placeme
 {
     public async Task<int> RebalanceAsync(CancellationToken cancellationToken)
     {
+        await mover.FlushAsync(bus, cancellationToken);
         var now = time.GetUtcNow();
         var agents = registry.All.Where(a => a.State is AgentStates.Active or AgentStates.Degraded or AgentStates.Unhealthy)
             .Select(a =>

@@ -90,6 +90,8 @@ public sealed partial class ScalingManager(
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_stopping.IsCancellationRequested)
+                return null; // the coordinator is stopping: it starts nothing more
             Reconcile();
             var snapshot = await SnapshotAsync(sample: true, cancellationToken);
             var decision = ScalingPolicy.Decide(snapshot, _memory, options);
@@ -131,6 +133,7 @@ public sealed partial class ScalingManager(
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            _stopping.ThrowIfCancellationRequested();
             Reconcile();
             var profile = profileName is null ? options.Profiles[0] : FindProfile(profileName)
                 ?? throw new ArgumentException($"profile '{profileName}' is not configured; known: {string.Join(", ", options.Profiles.Select(p => p.Name))}");
@@ -139,6 +142,8 @@ public sealed partial class ScalingManager(
             var room = start.Sum(s => s.Count);
             var current = snapshot.Agents.Count(a => a.Live);
             var ids = await StartAsync(profile.Name, room, ScalingTrigger.Manual, reason, current, current + room);
+            if (ids.Count > 0)
+                _memory = _memory with { LastScaleUp = time.GetUtcNow(), CalmSince = null }; // the cooldowns apply after any change
             var why = held.Count == 0 ? reason : $"{reason}; limited: {string.Join("; ", held)}";
             Record(Manual(ScalingAction.Up, why, current, current + ids.Count), ids);
             return new ScalingChange(ids, why);
@@ -155,6 +160,7 @@ public sealed partial class ScalingManager(
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            _stopping.ThrowIfCancellationRequested();
             Reconcile();
             var snapshot = await SnapshotAsync(sample: false, cancellationToken);
             var live = snapshot.Agents.Where(a => a.Live).ToList();
@@ -164,6 +170,8 @@ public sealed partial class ScalingManager(
                 .Take(room).Select(a => a.AgentId).ToList();
             var why = chosen.Count < count ? $"{reason}; limited by the minimum of {options.MinAgents} and the agents it runs" : reason;
             await DrainAsync(chosen, ScalingTrigger.Manual, why, live.Count, live.Count - chosen.Count);
+            if (chosen.Count > 0)
+                _memory = _memory with { LastScaleDown = time.GetUtcNow() };
             Record(Manual(ScalingAction.Down, why, live.Count, live.Count - chosen.Count), chosen);
             return new ScalingChange(chosen, why);
         }
@@ -224,8 +232,17 @@ public sealed partial class ScalingManager(
     internal async Task StopAllAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         provisioner.Exited -= OnExited;
-        await Task.WhenAll(_runs.Keys.Select(id => provisioner.StopAsync(id, grace, cancellationToken)));
-        _runs.Clear();
+        // A check under way finishes first (its starts are then in the list); later ones see the coordinator stopping.
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(_runs.Keys.Select(id => provisioner.StopAsync(id, grace, cancellationToken)));
+            _runs.Clear();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     /// <summary>Brings the agents it runs up to date: started ones that became Active, and lost ones (failed, or their process gone).</summary>
@@ -441,7 +458,11 @@ public sealed partial class ScalingManager(
         {
             await provisioner.StartAsync(spec, supervised: false, _stopping);
         }
-        catch (Exception ex) when (ex is ProvisioningException || ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            _runs.TryRemove(run.AgentId, out _); // the coordinator is stopping: never started
+        }
+        catch (Exception ex)
         {
             run.StartError = ex.Message;
             RequestCheck?.Invoke();
@@ -481,8 +502,11 @@ public sealed partial class ScalingManager(
         }
         catch (Exception ex)
         {
+            // The broker blinked, say: the agent may hold work, so it is not killed; a later check may choose it again.
             LogDrainFailed(run.AgentId, ex.Message);
-            await provisioner.StopAsync(run.AgentId, TimeSpan.Zero, CancellationToken.None);
+            run.Phase = RunPhase.Running;
+            run.DrainingSince = null;
+            return;
         }
         _runs.TryRemove(run.AgentId, out _);
         RequestCheck?.Invoke();
@@ -572,7 +596,7 @@ public sealed partial class ScalingManager(
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId} lost: {Reason}")]
     partial void LogLost(string agentId, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "Draining agent {AgentId} failed: {Error}; stopped")]
+    [LoggerMessage(LogLevel.Warning, "Draining agent {AgentId} failed: {Error}; it stays in the fleet for now")]
     partial void LogDrainFailed(string agentId, string error);
 
     [LoggerMessage(LogLevel.Warning, "Could not publish {MessageType}: {Error}")]

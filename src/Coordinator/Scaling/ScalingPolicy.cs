@@ -60,10 +60,12 @@ public static class ScalingPolicy
 
         foreach (var group in snapshot.Demand.Where(g => g.Waiting > 0))
         {
-            var free = f.Placeable.Where(a => group.IsServedBy(a.Capabilities, a.Resources)).Sum(a => a.FreeSlots);
+            var servers = f.Placeable.Where(a => group.IsServedBy(a.Capabilities, a.Resources)).ToList();
+            var free = servers.Sum(a => a.FreeSlots);
             var perSlot = group.Waiting / Math.Max(1.0, free);
             var backlog = perSlot > options.BacklogPerSlotThreshold;
-            var waited = group.OldestWait > options.WaitTarget;
+            // A wait that agents already starting will end needs no further agent.
+            var waited = group.OldestWait > options.WaitTarget && !(free >= group.Waiting && servers.Any(a => a.Starting));
             if (!backlog && !waited)
                 continue;
             if (CheapestServing(group, options) is not { } profile)
@@ -232,7 +234,8 @@ public static class ScalingPolicy
         var f = Figures.Of(snapshot);
         var start = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var held = new List<string>();
-        var room = options.MaxAgents - f.Current;
+        // Agents still draining run until they stop: the maximum counts them (it is what the machine or the budget holds).
+        var room = options.MaxAgents - f.Current - f.DrainingOwned;
         var cost = f.CostPerHour;
         double cpu = f.Declared.CpuCores;
         long memory = f.Declared.MemoryMb, disk = f.Declared.DiskMb;
@@ -320,7 +323,7 @@ public static class ScalingPolicy
     /// <summary>The fleet's figures, computed once per decision.</summary>
     sealed record Figures(
         List<FleetMember> Live, List<FleetMember> Placeable, int Capacity, int Busy, double Utilisation, int Waiting, TimeSpan OldestWait,
-        double CostPerHour, Contracts.AgentResources Declared)
+        double CostPerHour, Contracts.AgentResources Declared, int DrainingOwned)
     {
         public int Current => Live.Count;
 
@@ -340,7 +343,8 @@ public static class ScalingPolicy
                     CpuCores = running.Sum(a => a.Resources.CpuCores),
                     MemoryMb = running.Sum(a => a.Resources.MemoryMb),
                     DiskMb = running.Sum(a => a.Resources.DiskMb),
-                });
+                },
+                snapshot.Agents.Count(a => a.Owned && a.Draining));
         }
 
         public Dictionary<string, double> Numbers(ScalingSnapshot snapshot, ScalingOptions options)

@@ -68,6 +68,17 @@ public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger 
         }
     }
 
+    /// <summary>Sends the moves a failed send left behind (their answer's retries ran out); run with every rebalancing pass.</summary>
+    public async Task FlushAsync(ISendEndpointProvider sender, CancellationToken cancellationToken)
+    {
+        foreach (var (taskId, move) in _unsent)
+        {
+            await DispatchQueue.SendAsync(sender, move, cancellationToken);
+            _unsent.TryRemove(new KeyValuePair<string, DispatchTask>(taskId, move));
+            LogMoved(taskId, move.Attempt - 1, move.AvoidAgentId ?? "?");
+        }
+    }
+
     [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} waits on agent {AgentId} ({Reason}): asked to release it")]
     partial void LogAsked(string taskId, int attempt, string agentId, string reason);
 

@@ -120,6 +120,7 @@ public sealed partial class DispatchTaskConsumer(
                 TaskType = task.TaskType,
                 AgentId = agentId,
                 Attempt = task.Attempt,
+                FailedAttempts = task.FailedAttempts,
                 RequiredCapabilities = task.RequiredCapabilities,
                 Payload = task.Payload,
                 Priority = task.Priority,

@@ -41,20 +41,22 @@ public sealed partial class TaskFailedConsumer(
             return;
         }
 
-        if (task.Attempt < options.MaxRetries)
+        var failures = task.FailedAttempts + 1;
+        if (failures < options.MaxRetries)
         {
-            var delay = options.RetryBackoff * Math.Pow(2, task.Attempt - 1);
+            var delay = options.RetryBackoff * Math.Pow(2, failures - 1);
             LogRetrying(task.TaskId, task.Attempt, failed.AgentId, failed.Error, delay.TotalMilliseconds);
             await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.Failed, task.Attempt, now, r =>
             {
                 r.AgentId = failed.AgentId;
                 r.Error = failed.Error;
             })).WaitAsync(context.CancellationToken);
-            await retries.ScheduleAsync(task with { Attempt = task.Attempt + 1, AvoidAgentId = failed.AgentId }, delay, context.CancellationToken);
+            await retries.ScheduleAsync(task with { Attempt = task.Attempt + 1, FailedAttempts = failures, AvoidAgentId = failed.AgentId }, delay,
+                context.CancellationToken);
             return;
         }
 
-        var reason = $"failed {task.Attempt} attempt(s); last error: {failed.Error}";
+        var reason = $"failed {failures} attempt(s){(task.Attempt > failures ? $" (moved {task.Attempt - failures} time(s) besides)" : "")}; last error: {failed.Error}";
         LogDeadLettered(task.TaskId, reason);
         await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.DeadLettered, task.Attempt, now, r =>
         {

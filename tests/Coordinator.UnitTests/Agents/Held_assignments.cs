@@ -53,8 +53,9 @@ public class Held_assignments
 
         Assert.Equal((false, "it has already started"), _held.Release("running", 1));
         Assert.Equal((true, "released before it started"), _held.Release("waiting", 1));
-        Assert.Equal((false, "not held by this agent (finished, or never received)"), _held.Release("waiting", 1));
-        Assert.Equal((false, "not held by this agent (finished, or never received)"), _held.Release("last", 2));
+        Assert.Equal((true, "released before it started"), _held.Release("waiting", 1)); // asked again: the same answer
+        Assert.False(_held.Accept(Assignment("waiting"))); // delivered again: not run after all
+        Assert.Equal((false, "not held by this agent (never received)"), _held.Release("last", 2));
         Assert.Equal("last", (await NextAsync(_held)).Task.TaskId);
         Assert.Equal("running", started.Task.TaskId);
     }
@@ -66,19 +67,28 @@ public class Held_assignments
         _held.Done(await NextAsync(_held));
 
         Assert.False(_held.Accept(Assignment("a")));
+        Assert.Equal((false, "it has already run"), _held.Release("a", 1));
         Assert.True(_held.Accept(Assignment("a", attempt: 2)));
     }
 
     [Fact]
-    public async Task Work_assigned_to_an_earlier_instance_or_held_before_an_eviction_is_skipped()
+    public async Task Work_assigned_to_an_earlier_instance_or_held_before_an_eviction_is_given_back_not_run()
     {
-        _held.Accept(Assignment("before-this-instance", secondsAfterAcceptance: -3));
         _held.Accept(Assignment("held-before-eviction"));
         _activity.Evict();
+        _held.Accept(Assignment("before-this-instance", secondsAfterAcceptance: -3));
         _held.Accept(Assignment("after"));
 
-        Assert.Equal("after", (await NextAsync(_held)).Task.TaskId);
+        var evicted = await NextAsync(_held);
+        var earlier = await NextAsync(_held);
+        var current = await NextAsync(_held);
+
+        Assert.Equal(("before-this-instance", "it was assigned to an earlier instance of this agent"), (earlier.Task.TaskId, earlier.StaleReason));
+        Assert.Equal(("held-before-eviction", "this instance was evicted since it arrived"), (evicted.Task.TaskId, evicted.StaleReason));
+        Assert.Equal("after", current.Task.TaskId);
+        Assert.Null(current.StaleReason);
         Assert.Equal(0, _held.Waiting);
+        Assert.Equal((true, "released before it started"), _held.Release("before-this-instance", 1));
     }
 
     [Fact]

@@ -301,4 +301,24 @@ public class Scaling_decisions
         Assert.Equal(ScalingAction.Hold, decision.Action); // below the minimum, but b's cost still counts until it stops
         Assert.Contains("budget 2/h: the fleet costs 2/h", decision.Reason);
     }
+
+    [Fact]
+    public void Agents_still_draining_count_against_the_maximum()
+    {
+        var options = Options();
+        options.MaxAgents = 4;
+
+        var decision = Decide(Snapshot(T0, [Agent("a", inFlight: 4), Agent("b", inFlight: 4), Agent("c", draining: true, inFlight: 1)], Waiting(20)),
+            options);
+
+        Assert.Equal([new ProfileCount("default", 1)], decision.Start); // 2 live and 1 draining of 4: room for one, not the step of two
+    }
+
+    [Fact]
+    public void A_long_wait_that_starting_agents_will_end_adds_no_agent()
+    {
+        var decision = Decide(Snapshot(T0, [Agent("a", inFlight: 4), Agent("b", starting: true)], Waiting(3, oldestSeconds: 8)), Options());
+
+        Assert.Equal(ScalingAction.Hold, decision.Action);
+    }
 }

@@ -305,6 +305,16 @@ public sealed class TaskPlacement(
             return _loadByAgent.GetValueOrDefault(agentId);
     }
 
+    /// <summary>Forgets what was measured of an agent that is gone for good (an id that comes back starts afresh).</summary>
+    public void Forget(string agentId)
+    {
+        lock (_gate)
+        {
+            if (!_loadByAgent.ContainsKey(agentId))
+                _performance.Remove(agentId);
+        }
+    }
+
     public AgentPerformance PerformanceOf(string agentId)
     {
         lock (_gate)
