@@ -53,6 +53,14 @@ public sealed class CoordinatorOptions : IValidatableObject
     [Range(0, 1000)]
     public int AgentQueueBuffer { get; set; } = 2;
 
+    /// <summary>
+    /// Longest the dispatcher holds one waiting task's delivery: then it sends the task back to coordinator.dispatch as a
+    /// fresh copy and acknowledges the old one. Keep it well under the broker's consumer_timeout (30 min by default), which
+    /// closes a channel whose delivery stays unacknowledged longer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:25:00")]
+    public TimeSpan DispatchHoldLimit { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Tasks the dispatcher holds while waiting for an agent (prefetch of coordinator.dispatch).</summary>
     [Range(1, 1000)]
     public int DispatchConcurrency { get; set; } = 16;

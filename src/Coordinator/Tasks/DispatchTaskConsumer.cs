@@ -8,9 +8,9 @@ namespace Coordinator.Tasks;
 /// <summary>
 /// Places one task: picks an agent (capability filter, free slots and resources, then the strategy)
 /// and sends the assignment to its queue. When no agent can take it, the message stays
-/// unacknowledged here among the waiting tasks, placed in priority order as capacity appears (no
-/// polling); the rest of the backlog stays in the priority queue. A task whose deadline passes while
-/// it waits ends TimedOut.
+/// unacknowledged here among the waiting tasks (at most DispatchConcurrency of them, for at most
+/// DispatchHoldLimit each), placed in priority order as capacity appears (no polling); the rest of the
+/// backlog stays in the priority queue. A task whose deadline passes while it waits ends TimedOut.
 /// </summary>
 public sealed partial class DispatchTaskConsumer(
     TaskPlacement placement,
@@ -50,7 +50,11 @@ public sealed partial class DispatchTaskConsumer(
         }
     }
 
-    /// <summary>Waits for an agent to take the task; null when it was a duplicate or its deadline passed first.</summary>
+    /// <summary>
+    /// Waits for an agent to take the task; null when it was a duplicate, its deadline passed first, or it was held as long
+    /// as a delivery may be (DispatchHoldLimit) and went back to the queue as a fresh copy. No wait is longer than that
+    /// limit, so deadlines of any size work and no delivery outlives the broker's consumer_timeout.
+    /// </summary>
     async Task<AgentView?> PlaceAsync(ConsumeContext<DispatchTask> context, DispatchTask task)
     {
         if (placement.Enqueue(task) is not { } waiter)
@@ -61,16 +65,24 @@ public sealed partial class DispatchTaskConsumer(
         if (!waiter.Agent.IsCompleted)
             LogWaiting(task.TaskId, task.TaskType, task.Priority);
 
-        var timeout = task.Deadline is { } deadline ? Max(deadline - time.GetUtcNow(), TimeSpan.Zero) : Timeout.InfiniteTimeSpan;
+        var untilDeadline = task.Deadline is { } deadline ? Max(deadline - time.GetUtcNow(), TimeSpan.Zero) : TimeSpan.MaxValue;
+        var hold = untilDeadline < options.DispatchHoldLimit ? untilDeadline : options.DispatchHoldLimit;
         try
         {
-            return await waiter.Agent.WaitAsync(timeout, time, context.CancellationToken);
+            return await waiter.Agent.WaitAsync(hold, time, context.CancellationToken);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException && placement.Withdraw(waiter))
         {
             if (ex is OperationCanceledException)
                 throw; // stopping: the message goes back to the queue
             var now = time.GetUtcNow();
+            if (task.Deadline is not { } due || due > now)
+            {
+                // Held as long as a delivery may be: the task goes back to the queue (confirmed) before this one is acknowledged.
+                await DispatchQueue.SendAsync(context, task, context.CancellationToken);
+                LogRequeued(task.TaskId, task.Attempt, hold.TotalSeconds);
+                return null;
+            }
             LogExpired(task.TaskId, task.Attempt);
             placement.RememberFinished(task.TaskId, task.Attempt);
             ledger.Record(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
@@ -160,6 +172,9 @@ public sealed partial class DispatchTaskConsumer(
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} dead-lettered: {Reason}")]
     partial void LogGaveUp(string taskId, string reason);
+
+    [LoggerMessage(LogLevel.Debug, "Task {TaskId} attempt {Attempt} waited {Seconds:0} s for an agent: back to the queue, so no delivery is held longer")]
+    partial void LogRequeued(string taskId, int attempt, double seconds);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} timed out waiting for an agent")]
     partial void LogExpired(string taskId, int attempt);
