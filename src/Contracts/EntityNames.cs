@@ -30,6 +30,9 @@ public static class EntityNames
     /// <summary>The coordinator's queue bound to <see cref="TaskEvents"/>.</summary>
     public const string TaskResultsQueue = "coordinator.task-results";
 
+    /// <summary>The coordinator's queue for faults of its own task consumers (each faulted task is recorded with the reason).</summary>
+    public const string TaskFaultsQueue = "coordinator.task-faults";
+
     /// <summary>The queue of one agent.</summary>
     public static string AgentQueue(string agentId) => $"agent-{agentId}";
 

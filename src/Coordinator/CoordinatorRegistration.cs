@@ -44,6 +44,7 @@ public static class CoordinatorRegistration
             {
                 cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), "coordinator");
                 cfg.ConfigureTaskResultsEndpoint(context);
+                cfg.ConfigureTaskFaultsEndpoint(context);
                 cfg.ConfigureFleetEndpoint(context);
                 cfg.ConfigureEndpoints(context);
             });

@@ -11,19 +11,20 @@ public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskL
     public async Task Consume(ConsumeContext<TaskCompleted> context)
     {
         var completed = context.Message;
-        if (placement.Finish(completed.TaskId, completed.Attempt, completed.AgentId, succeeded: true, completed.DurationMs) is not { } finished)
+        var durationMs = ReportedDuration.Milliseconds(completed.DurationMs);
+        if (placement.Finish(completed.TaskId, completed.Attempt, completed.AgentId, succeeded: true, durationMs) is not { } finished)
         {
             LogStale(completed.TaskId, completed.Attempt, completed.AgentId);
             return;
         }
-        baselines.Record(completed.AgentId, finished.Task.TaskType, succeeded: true, completed.DurationMs);
-        demand.Completed(completed.DurationMs);
+        baselines.Record(completed.AgentId, finished.Task.TaskType, succeeded: true, durationMs);
+        demand.Completed(durationMs);
         var at = completed.Timestamp.ToUniversalTime();
         // Acknowledged only once written: a coordinator killed before the batch lands gets this result again.
         await ledger.RecordDurablyAsync(new TaskUpdate(completed.TaskId, TaskStatus.Completed, completed.Attempt, at, r =>
         {
             r.AgentId = completed.AgentId;
-            r.StartedAt ??= at - TimeSpan.FromMilliseconds(completed.DurationMs); // its TaskStarted may be processed later
+            r.StartedAt ??= at - ReportedDuration.Of(durationMs); // its TaskStarted may be processed later
             r.FinishedAt = at;
             r.Result = completed.Result?.GetRawText();
             r.Error = null;

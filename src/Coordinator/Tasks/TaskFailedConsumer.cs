@@ -17,17 +17,18 @@ public sealed partial class TaskFailedConsumer(
     public async Task Consume(ConsumeContext<TaskFailed> context)
     {
         var failed = context.Message;
-        var attempt = placement.Finish(failed.TaskId, failed.Attempt, failed.AgentId, succeeded: false, failed.DurationMs);
+        var durationMs = ReportedDuration.Milliseconds(failed.DurationMs);
+        var attempt = placement.Finish(failed.TaskId, failed.Attempt, failed.AgentId, succeeded: false, durationMs);
         if (attempt is null)
         {
             LogStale(failed.TaskId, failed.Attempt, failed.AgentId);
             return;
         }
-        baselines.Record(failed.AgentId, attempt.Task.TaskType, succeeded: false, failed.DurationMs);
+        baselines.Record(failed.AgentId, attempt.Task.TaskType, succeeded: false, durationMs);
 
         var task = attempt.Task;
         var now = time.GetUtcNow();
-        var startedAt = failed.Timestamp.ToUniversalTime() - TimeSpan.FromMilliseconds(failed.DurationMs);
+        var startedAt = failed.Timestamp.ToUniversalTime() - ReportedDuration.Of(durationMs);
         if (failed.TimedOut || task.Deadline is { } deadline && deadline <= now)
         {
             await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>

@@ -76,6 +76,8 @@ public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactor
             }
             update.ApplyTo(record);
         }
+        foreach (var record in records.Values)
+            record.FitColumns();
         await db.SaveChangesAsync();
     }
 

@@ -26,4 +26,18 @@ public class TaskRecord
     public DateTimeOffset UpdatedAt { get; set; }
 
     internal object MemberwiseCopy() => MemberwiseClone();
+
+    /// <summary>
+    /// Cuts what an agent or a client wrote to the column sizes (an error message of any length is a fact of life; a row the
+    /// database refuses would stall every ledger write behind it).
+    /// </summary>
+    public void FitColumns()
+    {
+        TaskType = Cut(TaskType, TaskRecordMap.MaxTaskType)!;
+        AgentId = Cut(AgentId, TaskRecordMap.MaxAgentId);
+        Reason = Cut(Reason, TaskRecordMap.MaxReason);
+        Error = Cut(Error, TaskRecordMap.MaxError);
+    }
+
+    static string? Cut(string? value, int max) => value is null || value.Length <= max ? value : value[..(max - 1)] + "…";
 }

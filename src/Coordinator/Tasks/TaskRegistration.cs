@@ -29,6 +29,7 @@ public static class TaskRegistration
         services.AddSingleton<Messaging.QueueConsumerProbe>();
         services.AddSingleton<TaskDemand>();
         services.AddSingleton<AssignmentMover>();
+        services.AddSingleton<TaskFaults>();
         return services;
     }
 
@@ -45,6 +46,9 @@ public static class TaskRegistration
         x.AddConsumer<TaskCompletedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskFailedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<AssignmentReleasedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<SubmissionFaultConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<DispatchFaultConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<ResultFaultConsumer>().ExcludeFromConfigureEndpoints();
         return x;
     }
 
@@ -62,5 +66,17 @@ public static class TaskRegistration
             e.ConfigureConsumer<TaskCompletedConsumer>(context);
             e.ConfigureConsumer<TaskFailedConsumer>(context);
             e.ConfigureConsumer<AssignmentReleasedConsumer>(context, c => c.UseMessageRetry(r => r.Intervals(200, 1000, 5000, 10000)));
+        });
+
+    /// <summary>
+    /// <c>coordinator.task-faults</c>: MassTransit's faults of the task path's consumers (bound to their fault exchanges). Each
+    /// faulted task ends in a status with a reason; a fault of these consumers themselves is left in the error queue.
+    /// </summary>
+    public static void ConfigureTaskFaultsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveEndpoint(Contracts.EntityNames.TaskFaultsQueue, e =>
+        {
+            e.ConfigureConsumer<SubmissionFaultConsumer>(context);
+            e.ConfigureConsumer<DispatchFaultConsumer>(context);
+            e.ConfigureConsumer<ResultFaultConsumer>(context);
         });
 }

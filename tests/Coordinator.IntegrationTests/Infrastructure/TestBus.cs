@@ -35,10 +35,34 @@ public sealed class TestBus : IAsyncDisposable
         return await client.GetResponse<AgentRegistered, AgentRegistrationRejected>(registration);
     }
 
-    /// <summary>Consumes (and drops) whatever arrives on an agent's queue, as a live agent's consumer would; dispose to stop.</summary>
-    public async Task<IAsyncDisposable> ConsumeAgentQueueAsync(string agentId)
+    /// <summary>Sends to any address (<c>exchange:…</c> or <c>queue:…</c>), as a misbehaving client might.</summary>
+    public async Task SendAsync<T>(Uri address, T message) where T : class
     {
-        var handle = _bus.ConnectReceiveEndpoint(EntityNames.AgentQueue(agentId), e => e.Handler<AssignTask>(_ => Task.CompletedTask));
+        var endpoint = await _bus.GetSendEndpoint(address);
+        await endpoint.Send(message);
+    }
+
+    /// <summary>Publishes the fault MassTransit publishes when a consumer of <paramref name="message"/> throws <paramref name="exception"/>.</summary>
+    public Task PublishFaultAsync<T>(T message, Exception exception) where T : class
+    {
+        try
+        {
+            throw exception; // a thrown exception, with its stack, as a consumer's would be
+        }
+        catch (Exception thrown)
+        {
+            return _bus.Publish<Fault<T>>(new MassTransit.Events.FaultEvent<T>(message, NewId.NextGuid(), MassTransit.Metadata.HostMetadataCache.Host, thrown,
+                [MessageUrn.ForTypeString<T>()]));
+        }
+    }
+
+    /// <summary>Consumes (and drops) whatever arrives on an agent's queue, as a live agent's consumer would; dispose to stop.</summary>
+    public Task<IAsyncDisposable> ConsumeAgentQueueAsync(string agentId) => ConsumeAgentQueueAsync(agentId, _ => Task.CompletedTask);
+
+    /// <summary>Consumes the assignments that arrive on an agent's queue with <paramref name="onAssigned"/>; dispose to stop.</summary>
+    public async Task<IAsyncDisposable> ConsumeAgentQueueAsync(string agentId, Func<AssignTask, Task> onAssigned)
+    {
+        var handle = _bus.ConnectReceiveEndpoint(EntityNames.AgentQueue(agentId), e => e.Handler<AssignTask>(c => onAssigned(c.Message)));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await handle.Ready.WaitAsync(cts.Token);
         return new StopsEndpoint(handle);

@@ -71,4 +71,18 @@ public class When_a_dispatch_arrives_twice
 
         Assert.Equal(["urgent", "moved", "new"], _placement.Waiting.Select(t => t.TaskId));
     }
+
+    [Fact]
+    public async Task A_malformed_waiting_task_fails_alone_and_blocks_no_other()
+    {
+        var broken = _placement.Enqueue(new DispatchTask { TaskId = "broken", TaskType = "echo", RequiredCapabilities = null! }); // no agents yet
+        var sound = _placement.Enqueue(Task("sound"));
+
+        Agents("a");
+        _placement.Pulse();
+
+        await Assert.ThrowsAsync<ArgumentNullException>(() => broken!.Agent);
+        Assert.Equal("a", (await sound!.Agent).AgentId);
+        Assert.Empty(_placement.Waiting);
+    }
 }

@@ -133,18 +133,33 @@ public sealed class TaskPlacement(
             PlaceWaitingLocked();
     }
 
+    /// <summary>
+    /// Places what waits, in order. A task that cannot even be considered (a malformed message) leaves the waiting set with
+    /// its error, for its own consumer to fault on: it never blocks the others.
+    /// </summary>
     void PlaceWaitingLocked()
     {
-        List<Waiter>? placed = null;
+        List<Waiter>? done = null;
         foreach (var waiter in _waiting)
         {
-            if (TryPlaceLocked(waiter.Task) is not { } agent)
+            AgentView? agent;
+            try
+            {
+                agent = TryPlaceLocked(waiter.Task);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NullReferenceException or InvalidOperationException)
+            {
+                (done ??= []).Add(waiter);
+                waiter.Placed.TrySetException(ex);
                 continue;
-            (placed ??= []).Add(waiter);
+            }
+            if (agent is null)
+                continue;
+            (done ??= []).Add(waiter);
             waiter.Placed.TrySetResult(agent);
         }
-        if (placed is not null)
-            _waiting.ExceptWith(placed);
+        if (done is not null)
+            _waiting.ExceptWith(done);
     }
 
     /// <summary>Chooses and reserves an agent for the task, or returns null when none can take it now.</summary>
