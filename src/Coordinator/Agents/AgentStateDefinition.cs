@@ -27,6 +27,12 @@ public sealed class AgentStateDefinition : SagaDefinition<AgentState>
             rabbit.Bind(EntityNames.AgentHealth);
         }
 
+        // Within this coordinator, one agent's messages are consumed one at a time and in order (different agents in
+        // parallel), so they never race each other for the same row. The partition is held through the retries below: an
+        // agent's next message (an unregistration after a drain, say) waits while this one is retried, instead of overtaking it.
+        var partitioner = endpointConfigurator.CreatePartitioner(ConcurrentMessageLimit ?? 32);
+        endpointConfigurator.UsePartitioner(partitioner, AgentKey);
+
         // Conflicts between coordinators sharing the database: reload and replay, with jitter, many times.
         endpointConfigurator.UseMessageRetry(r =>
         {
@@ -36,16 +42,16 @@ public sealed class AgentStateDefinition : SagaDefinition<AgentState>
         });
         // Events and responses leave only once the saga is saved: none for an attempt that is retried, none before commit.
         endpointConfigurator.UseInMemoryOutbox(context);
-
-        // Within this coordinator, one agent's messages are consumed one at a time (different agents in parallel),
-        // so they never race each other for the same row.
-        var partitioner = endpointConfigurator.CreatePartitioner(ConcurrentMessageLimit ?? 32);
-        sagaConfigurator.Message<RegisterAgent>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
-        sagaConfigurator.Message<AgentHeartbeat>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
-        sagaConfigurator.Message<DrainAgent>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
-        sagaConfigurator.Message<UnregisterAgent>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
-        sagaConfigurator.Message<AgentHeartbeatMissed>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
-        sagaConfigurator.Message<AgentFailureDetected>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
-        sagaConfigurator.Message<AgentHealthAssessed>(m => m.UsePartitioner(partitioner, c => AgentIdentity.CorrelationIdOf(c.Message.AgentId)));
     }
+
+    /// <summary>The agent a message on this endpoint concerns (all carry its id).</summary>
+    static Guid AgentKey(ConsumeContext context) => AgentIdentity.CorrelationIdOf(
+        context.TryGetMessage<AgentHeartbeat>(out var heartbeat) ? heartbeat.Message.AgentId
+        : context.TryGetMessage<RegisterAgent>(out var register) ? register.Message.AgentId
+        : context.TryGetMessage<DrainAgent>(out var drain) ? drain.Message.AgentId
+        : context.TryGetMessage<UnregisterAgent>(out var unregister) ? unregister.Message.AgentId
+        : context.TryGetMessage<AgentHeartbeatMissed>(out var missed) ? missed.Message.AgentId
+        : context.TryGetMessage<AgentFailureDetected>(out var failure) ? failure.Message.AgentId
+        : context.TryGetMessage<AgentHealthAssessed>(out var assessed) ? assessed.Message.AgentId
+        : "");
 }
