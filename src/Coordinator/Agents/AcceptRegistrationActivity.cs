@@ -5,14 +5,12 @@ using Microsoft.Extensions.Logging;
 namespace Coordinator.Agents;
 
 /// <summary>Announces an accepted registration: publishes AgentRegistered and answers the requester, if any.</summary>
-public sealed partial class AcceptRegistrationActivity(ILogger<AcceptRegistrationActivity> logger, Health.RecoveryMetrics metrics, TimeProvider time)
+public sealed partial class AcceptRegistrationActivity(ILogger<AcceptRegistrationActivity> logger, TimeProvider time)
     : IStateMachineActivity<AgentState, RegisterAgent>
 {
     public async Task Execute(BehaviorContext<AgentState, RegisterAgent> context, IBehavior<AgentState, RegisterAgent> next)
     {
         var registered = AgentStateMachine.RegisteredFrom(context.Saga, time);
-        if (registered.WasEvicted)
-            metrics.FalseAlarm(); // declared failed, yet the same instance was alive
         LogAccepted(context.Saga.AgentId, context.Saga.InstanceId, string.Join(",", context.Saga.Capabilities), context.Saga.HostName,
             context.Saga.ProcessId);
         await context.Publish(registered, context.CancellationToken);

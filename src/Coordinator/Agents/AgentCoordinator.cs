@@ -43,14 +43,14 @@ public sealed class AgentCoordinator(
     {
         var id = AgentIdentity.CorrelationIdOf(agentId);
         await using var db = dbFactory.CreateDbContext();
-        var saga = await db.Agents.AsNoTracking().SingleOrDefaultAsync(a => a.CorrelationId == id, cancellationToken);
+        var saga = await db.Agents().AsNoTracking().SingleOrDefaultAsync(a => a.CorrelationId == id, cancellationToken);
         return saga is null ? null : AgentView.From(saga);
     }
 
     public async Task<IReadOnlyList<AgentView>> ListAgentsAsync(CancellationToken cancellationToken)
     {
         await using var db = dbFactory.CreateDbContext();
-        var sagas = await db.Agents.AsNoTracking().OrderBy(a => a.AgentId).ToListAsync(cancellationToken);
+        var sagas = await db.Agents().AsNoTracking().OrderBy(a => a.AgentId).ToListAsync(cancellationToken);
         return sagas.Select(AgentView.From).ToList();
     }
 

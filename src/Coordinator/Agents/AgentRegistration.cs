@@ -22,7 +22,6 @@ public static class AgentRegistration
         services.AddScoped<RejectHeartbeatActivity>();
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<AgentRegistryLoader>();
-        services.AddSingleton<Health.RecoveryMetrics>();
         services.AddScoped<IAgentCoordinator, AgentCoordinator>();
         return services;
     }

@@ -14,12 +14,18 @@ public sealed class AgentRegistry
 
     public AgentView? Find(string agentId) => _agents.GetValueOrDefault(agentId);
 
-    /// <summary>Swaps in a fresh view; true when what placement depends on (who is placeable, with what) changed.</summary>
+    /// <summary>Raised when what placement depends on (who is placeable, with what) changed: waiting work gets another chance.</summary>
+    public event Action? PlacementChanged;
+
+    /// <summary>Swaps in a fresh view; true (and <see cref="PlacementChanged"/> raised) when what placement depends on changed.</summary>
     public bool Replace(IEnumerable<AgentView> agents)
     {
         var next = agents.ToFrozenDictionary(a => a.AgentId, StringComparer.Ordinal);
         var previous = Interlocked.Exchange(ref _agents, next);
-        return !PlacementSignature(previous).SetEquals(PlacementSignature(next));
+        if (PlacementSignature(previous).SetEquals(PlacementSignature(next)))
+            return false;
+        PlacementChanged?.Invoke();
+        return true;
     }
 
     static HashSet<string> PlacementSignature(FrozenDictionary<string, AgentView> agents) =>

@@ -1,9 +1,10 @@
+using Coordinator.Persistence;
 using MassTransit;
 
 namespace Coordinator.Agents;
 
 /// <summary>One agent's lifecycle, persisted. Correlated by <see cref="AgentIdentity.CorrelationIdOf"/>.</summary>
-public class AgentState : SagaStateMachineInstance
+public class AgentState : SagaStateMachineInstance, IVersioned
 {
     public Guid CorrelationId { get; set; }
     public string CurrentState { get; set; } = "";

@@ -22,7 +22,7 @@ public sealed partial class AgentRetention(
     {
         var before = time.GetUtcNow() - options.AgentRetention;
         await using var db = dbFactory.CreateDbContext();
-        var gone = (await db.Agents.AsNoTracking()
+        var gone = (await db.Agents().AsNoTracking()
                 .Where(a => a.CurrentState == AgentStates.Failed || a.CurrentState == AgentStates.Unregistered)
                 .Select(a => new { a.CorrelationId, a.AgentId, a.UpdatedAt })
                 .ToListAsync(cancellationToken))
@@ -32,7 +32,7 @@ public sealed partial class AgentRetention(
             return 0;
         var ids = gone.Select(a => a.CorrelationId).ToList();
         // Only while still gone: an agent that registered again since the read keeps its row.
-        var deleted = await db.Agents
+        var deleted = await db.Agents()
             .Where(a => ids.Contains(a.CorrelationId) && (a.CurrentState == AgentStates.Failed || a.CurrentState == AgentStates.Unregistered))
             .ExecuteDeleteAsync(cancellationToken);
         foreach (var agent in gone)

@@ -17,6 +17,7 @@ public static class HealthRegistration
         services.AddSingleton<AssignmentWatchdog>();
         services.AddSingleton<AgentRecovery>();
         services.AddSingleton<AgentRetention>();
+        services.AddSingleton<RecoveryMetrics>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;
         var retention = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.AgentRetention))
@@ -45,6 +46,7 @@ public static class HealthRegistration
         x.AddConsumer<Agents.AgentStateChangedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<AgentFailedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<AgentUnregisteredConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<FalseAlarmConsumer>().ExcludeFromConfigureEndpoints();
         return x;
     }
 
@@ -62,5 +64,6 @@ public static class HealthRegistration
             e.ConfigureConsumer<Agents.AgentStateChangedConsumer>(context);
             e.ConfigureConsumer<AgentFailedConsumer>(context);
             e.ConfigureConsumer<AgentUnregisteredConsumer>(context);
+            e.ConfigureConsumer<FalseAlarmConsumer>(context);
         });
 }

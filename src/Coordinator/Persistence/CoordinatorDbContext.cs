@@ -1,5 +1,3 @@
-using Coordinator.Agents;
-using Coordinator.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coordinator.Persistence;
@@ -10,14 +8,9 @@ namespace Coordinator.Persistence;
 /// </summary>
 public abstract class CoordinatorDbContext(DbContextOptions options) : DbContext(options)
 {
-    public DbSet<AgentState> Agents => Set<AgentState>();
-    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
-
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
-    {
-        modelBuilder.ApplyConfiguration(new AgentStateMap());
-        modelBuilder.ApplyConfiguration(new TaskRecordMap());
-    }
+    /// <summary>Each capability maps its own tables (its IEntityTypeConfiguration classes) and reads them with Set&lt;T&gt;().</summary>
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CoordinatorDbContext).Assembly);
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -34,7 +27,7 @@ public abstract class CoordinatorDbContext(DbContextOptions options) : DbContext
     /// <summary>Optimistic concurrency: every update carries the version it read and writes the next one.</summary>
     void BumpVersions()
     {
-        foreach (var entry in ChangeTracker.Entries<AgentState>())
+        foreach (var entry in ChangeTracker.Entries<IVersioned>())
         {
             if (entry.State == EntityState.Modified)
                 entry.Entity.Version++;

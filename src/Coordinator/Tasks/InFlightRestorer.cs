@@ -21,7 +21,7 @@ public sealed partial class InFlightRestorer(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = dbFactory.CreateDbContext();
-        var open = await db.Tasks.AsNoTracking()
+        var open = await db.Tasks().AsNoTracking()
             .Where(t => t.Status == TaskStatus.Assigned || t.Status == TaskStatus.Running || t.Status == TaskStatus.Failed)
             .ToListAsync(cancellationToken);
         foreach (var record in open.Where(r => r.Status != TaskStatus.Failed && r.AgentId is not null))

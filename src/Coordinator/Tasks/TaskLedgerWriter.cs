@@ -63,14 +63,14 @@ public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactor
     {
         await using var db = dbFactory.CreateDbContext();
         var ids = batch.Select(u => u.TaskId).Distinct().ToList();
-        var records = await db.Tasks.Where(t => ids.Contains(t.TaskId)).ToDictionaryAsync(t => t.TaskId, StringComparer.Ordinal);
+        var records = await db.Tasks().Where(t => ids.Contains(t.TaskId)).ToDictionaryAsync(t => t.TaskId, StringComparer.Ordinal);
         foreach (var update in batch)
         {
             if (!records.TryGetValue(update.TaskId, out var record))
             {
                 record = update.Created ?? new TaskRecord { TaskId = update.TaskId, SubmittedAt = update.At };
                 records[update.TaskId] = record;
-                db.Tasks.Add(record);
+                db.Tasks().Add(record);
                 if (update.Created is not null)
                     continue;
             }

@@ -9,7 +9,7 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
     public async Task<TaskView?> FindAsync(string taskId, CancellationToken cancellationToken)
     {
         await using var db = dbFactory.CreateDbContext();
-        var record = await db.Tasks.AsNoTracking().SingleOrDefaultAsync(t => t.TaskId == taskId, cancellationToken);
+        var record = await db.Tasks().AsNoTracking().SingleOrDefaultAsync(t => t.TaskId == taskId, cancellationToken);
         if (ledger.Pending(taskId) is not { } pending)
             return record is null ? null : TaskView.From(record);
         // Not yet written: replay the queued updates over a copy of what is known (never the writer's own objects).
@@ -26,7 +26,7 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
     public async Task<TaskPage> ListAsync(TaskStatus? status, int page, int pageSize, CancellationToken cancellationToken)
     {
         await using var db = dbFactory.CreateDbContext();
-        var query = db.Tasks.AsNoTracking();
+        var query = db.Tasks().AsNoTracking();
         if (status is { } s)
             query = query.Where(t => t.Status == s);
         var total = await query.CountAsync(cancellationToken);
@@ -40,7 +40,7 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
     public async Task<Dictionary<string, int>> CountByStatusAsync(CancellationToken cancellationToken)
     {
         await using var db = dbFactory.CreateDbContext();
-        var counts = await db.Tasks.AsNoTracking().GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        var counts = await db.Tasks().AsNoTracking().GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         return Enum.GetValues<TaskStatus>().ToDictionary(s => s.ToString(), s => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0);
     }
 }

@@ -60,7 +60,7 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
     async Task Seed(string agentId, string state, TimeSpan silentFor)
     {
         await using var db = _provider.GetRequiredService<IDbContextFactory<CoordinatorDbContext>>().CreateDbContext();
-        db.Agents.Add(new AgentState
+        db.Agents().Add(new AgentState
         {
             CorrelationId = AgentIdentity.CorrelationIdOf(agentId),
             AgentId = agentId,
@@ -90,8 +90,8 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
         _time.Advance(TimeSpan.FromMilliseconds(3100));
         await using (var db = _provider.GetRequiredService<IDbContextFactory<CoordinatorDbContext>>().CreateDbContext())
         {
-            await db.Agents.Where(a => a.AgentId == "fresh").ExecuteUpdateAsync(s => s.SetProperty(a => a.LastHeartbeat, _time.GetUtcNow().AddMilliseconds(-500)));
-            await db.Agents.Where(a => a.AgentId == "quiet").ExecuteUpdateAsync(s => s.SetProperty(a => a.LastHeartbeat, _time.GetUtcNow().AddMilliseconds(-2200)));
+            await db.Agents().Where(a => a.AgentId == "fresh").ExecuteUpdateAsync(s => s.SetProperty(a => a.LastHeartbeat, _time.GetUtcNow().AddMilliseconds(-500)));
+            await db.Agents().Where(a => a.AgentId == "quiet").ExecuteUpdateAsync(s => s.SetProperty(a => a.LastHeartbeat, _time.GetUtcNow().AddMilliseconds(-2200)));
         }
 
         var verdicts = await sweeper.SweepAsync(CancellationToken.None);

@@ -12,13 +12,25 @@ namespace Coordinator.Tasks.Placement;
 /// <c>Coordinator:AgentQueueBuffer</c>. Waiting tasks are placed in priority order (then arrival)
 /// whenever capacity may have appeared; nothing polls.
 /// </summary>
-public sealed class TaskPlacement(
-    AgentRegistry registry,
-    ResourceManager resources,
-    StrategySelector strategies,
-    CoordinatorOptions options,
-    TimeProvider time)
+public sealed class TaskPlacement
 {
+    readonly AgentRegistry registry;
+    readonly ResourceManager resources;
+    readonly StrategySelector strategies;
+    readonly CoordinatorOptions options;
+    readonly TimeProvider time;
+
+    public TaskPlacement(AgentRegistry registry, ResourceManager resources, StrategySelector strategies, CoordinatorOptions options, TimeProvider time)
+    {
+        this.registry = registry;
+        this.resources = resources;
+        this.strategies = strategies;
+        this.options = options;
+        this.time = time;
+        // Placement follows the registry: when who can take work changes, waiting tasks get another chance.
+        registry.PlacementChanged += Pulse;
+    }
+
     readonly Lock _gate = new();
     readonly SortedSet<Waiter> _waiting = new(Waiter.PriorityOrder);
     long _arrivals;
