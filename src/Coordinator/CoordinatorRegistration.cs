@@ -39,7 +39,8 @@ public static class CoordinatorRegistration
         {
             x.AddAgentLifecycle();
             x.AddTaskConsumers();
-            x.AddAgentRecovery();
+            x.AddHealthConsumers();
+            x.AddProvisioningConsumers();
             x.UsingRabbitMq((context, cfg) =>
             {
                 cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), "coordinator");
@@ -51,4 +52,23 @@ public static class CoordinatorRegistration
         });
         return services;
     }
+
+    /// <summary>
+    /// <c>coordinator.fleet</c>, bound to <c>coordinator.agent-events</c>, where each capability reacts to the fleet's events:
+    /// state changes refresh the placement view at once (Agents); AgentFailed and AgentUnregistered move the agent's work
+    /// (Tasks) and restart a supervised agent (Provisioning); a failed agent back as the same instance is a false alarm
+    /// (Health). The other lifecycle events are discarded, not parked.
+    /// </summary>
+    static void ConfigureFleetEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveEndpoint("coordinator.fleet", e =>
+        {
+            e.DiscardSkippedMessages();
+            // A recovery interrupted by the broker or its API is retried; moved tasks not yet sent are kept for it.
+            e.UseMessageRetry(r => r.Intervals(200, 500, 1000, 2000, 5000, 10000));
+            e.ConfigureConsumer<AgentStateChangedConsumer>(context);
+            e.ConfigureConsumer<Tasks.Recovery.AgentFailedConsumer>(context);
+            e.ConfigureConsumer<Tasks.Recovery.AgentUnregisteredConsumer>(context);
+            e.ConfigureConsumer<FalseAlarmConsumer>(context);
+            e.ConfigureConsumer<SupervisedAgentFailedConsumer>(context);
+        });
 }

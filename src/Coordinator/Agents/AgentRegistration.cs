@@ -11,6 +11,7 @@ public static class AgentRegistration
     {
         x.AddSagaStateMachine<AgentStateMachine, AgentState, AgentStateDefinition>().EntityFrameworkRepository();
         x.AddRequestClient<RegisterAgent>(new Uri($"exchange:{EntityNames.AgentControl}"), RequestTimeout.After(s: 10));
+        x.AddConsumer<AgentStateChangedConsumer>().ExcludeFromConfigureEndpoints();
         return x;
     }
 

@@ -1,8 +1,8 @@
+using Coordinator.Tasks.Recovery;
 using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Health;
 using Coordinator.Messaging;
-using Coordinator.Resources;
 using Coordinator.Tasks;
 using Coordinator.Tasks.Placement;
 
@@ -12,11 +12,11 @@ public static class MetricsEndpoints
 {
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/metrics", async (TaskQueries tasks, AgentRegistry registry, TaskPlacement placement, ResourceManager resources,
+        app.MapGet("/api/metrics", async (TaskQueries tasks, AgentRegistry registry, TaskPlacement placement, ResourceReporter resources,
             BrokerQueues queues, StrategySelector strategies, RecoveryMetrics recovery, CancellationToken ct) =>
         {
             var agents = registry.All;
-            var waiting = placement.Waiting.Select(t => t.Resources).ToList();
+            var waiting = placement.Waiting;
             return Results.Ok(new
             {
                 tasks = await tasks.CountByStatusAsync(ct),
@@ -32,7 +32,7 @@ public static class MetricsEndpoints
                     performance = placement.PerformanceOf(a.AgentId),
                 }),
                 strategies = strategies.Names.Order(),
-                resources = resources.Report(agents, waiting),
+                resources = resources.Report(),
                 recovery = recovery.Snapshot(),
             });
         });

@@ -1,3 +1,4 @@
+using Coordinator.Tasks.Recovery;
 using Coordinator.Contracts;
 using MassTransit;
 

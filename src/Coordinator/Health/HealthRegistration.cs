@@ -1,4 +1,5 @@
 using Coordinator.Hosting;
+using Coordinator.Tasks.Recovery;
 using MassTransit;
 using Quartz;
 
@@ -14,10 +15,7 @@ public static class HealthRegistration
         services.AddValidatedOptions<DetectionOptions>(DetectionOptions.Section);
         services.AddSingleton<HeartbeatSweeper>();
         services.AddSingleton<PerformanceBaselines>();
-        services.AddSingleton<AssignmentWatchdog>();
-        services.AddSingleton<AgentRecovery>();
         services.AddSingleton<AgentRetention>();
-        services.AddSingleton<RecoveryMetrics>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;
         var retention = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.AgentRetention))
@@ -41,29 +39,10 @@ public static class HealthRegistration
         return services;
     }
 
-    public static IBusRegistrationConfigurator AddAgentRecovery(this IBusRegistrationConfigurator x)
+    /// <summary>Health's consumers of the fleet's events (on <c>coordinator.fleet</c>): false alarms counted.</summary>
+    public static IBusRegistrationConfigurator AddHealthConsumers(this IBusRegistrationConfigurator x)
     {
-        x.AddConsumer<Agents.AgentStateChangedConsumer>().ExcludeFromConfigureEndpoints();
-        x.AddConsumer<AgentFailedConsumer>().ExcludeFromConfigureEndpoints();
-        x.AddConsumer<AgentUnregisteredConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<FalseAlarmConsumer>().ExcludeFromConfigureEndpoints();
         return x;
     }
-
-    /// <summary>
-    /// <c>coordinator.fleet</c>, bound to <c>coordinator.agent-events</c>: state changes refresh the
-    /// placement view at once; AgentFailed and AgentUnregistered move the agent's work. The other
-    /// lifecycle events are discarded, not parked.
-    /// </summary>
-    public static void ConfigureFleetEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
-        cfg.ReceiveEndpoint("coordinator.fleet", e =>
-        {
-            e.DiscardSkippedMessages();
-            // A recovery interrupted by the broker or its API is retried; moved tasks not yet sent are kept for it.
-            e.UseMessageRetry(r => r.Intervals(200, 500, 1000, 2000, 5000, 10000));
-            e.ConfigureConsumer<Agents.AgentStateChangedConsumer>(context);
-            e.ConfigureConsumer<AgentFailedConsumer>(context);
-            e.ConfigureConsumer<AgentUnregisteredConsumer>(context);
-            e.ConfigureConsumer<FalseAlarmConsumer>(context);
-        });
 }

@@ -1,4 +1,5 @@
 using Coordinator.Contracts;
+using Coordinator.Tasks.Placement;
 
 namespace Coordinator.Health;
 
@@ -10,8 +11,19 @@ namespace Coordinator.Health;
 /// baseline rate, is Degraded; it recovers once both are back within half of those margins. While it is
 /// Degraded nothing is learned, so the slowness is not taken for normal. Fed with every current result.
 /// </summary>
-public sealed class PerformanceBaselines(DetectionOptions options, TimeProvider time)
+public sealed class PerformanceBaselines
 {
+    readonly DetectionOptions options;
+    readonly TimeProvider time;
+
+    /// <summary>Learns from every attempt that ends with a measured outcome (placement says so).</summary>
+    public PerformanceBaselines(DetectionOptions options, TimeProvider time, TaskPlacement placement)
+    {
+        this.options = options;
+        this.time = time;
+        placement.Finished += f => Record(f.AgentId, f.TaskType, f.Succeeded, f.DurationMs);
+    }
+
     const double Smoothing = 0.05;
     readonly Lock _gate = new();
     readonly Dictionary<string, AgentRecord> _agents = new(StringComparer.Ordinal);

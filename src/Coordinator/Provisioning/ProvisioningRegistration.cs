@@ -1,4 +1,5 @@
 using Coordinator.Hosting;
+using MassTransit;
 
 namespace Coordinator.Provisioning;
 
@@ -11,5 +12,12 @@ public static class ProvisioningRegistration
         services.AddSingleton<IAgentProvisioner>(sp => sp.GetRequiredService<LocalProcessProvisioner>());
         services.AddHostedService<ProvisionedAgentsService>();
         return services;
+    }
+
+    /// <summary>Provisioning's consumer of the fleet's events (on <c>coordinator.fleet</c>): failed supervised agents restarted.</summary>
+    public static IBusRegistrationConfigurator AddProvisioningConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<SupervisedAgentFailedConsumer>().ExcludeFromConfigureEndpoints();
+        return x;
     }
 }

@@ -1,3 +1,4 @@
+using Coordinator.Tasks.Recovery;
 using Coordinator.Agents;
 using Coordinator.Tasks;
 using Coordinator.Tasks.Placement;

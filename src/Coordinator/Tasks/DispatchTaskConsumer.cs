@@ -117,7 +117,10 @@ public sealed partial class DispatchTaskConsumer(
 
     async Task AssignAsync(ConsumeContext<DispatchTask> context, DispatchTask task, string agentId, DateTimeOffset now)
     {
-        var deadline = task.Deadline is { } d && d < now + options.TaskTimeout ? d : now + options.TaskTimeout;
+        // The deadline the owner of in-flight work set when it reserved the agent for this attempt.
+        var deadline = placement.Find(task.TaskId) is { } inFlight && inFlight.Attempt == task.Attempt
+            ? inFlight.Deadline
+            : DeadlineRule.For(task.Deadline, now, options.TaskTimeout);
         var assigned = ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.Assigned, task.Attempt, now, r =>
         {
             r.AgentId = agentId;
@@ -126,21 +129,7 @@ public sealed partial class DispatchTaskConsumer(
         try
         {
             var endpoint = await context.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agentId)}"));
-            await endpoint.Send(new AssignTask
-            {
-                TaskId = task.TaskId,
-                TaskType = task.TaskType,
-                AgentId = agentId,
-                Attempt = task.Attempt,
-                FailedAttempts = task.FailedAttempts,
-                RequiredCapabilities = task.RequiredCapabilities,
-                Payload = task.Payload,
-                Priority = task.Priority,
-                Deadline = deadline,
-                Resources = task.Resources,
-                SubmittedAt = task.SubmittedAt,
-                Timestamp = now,
-            }, ctx =>
+            await endpoint.Send(TaskForms.Assignment(task, agentId, deadline, now), ctx =>
             {
                 // Returned by the broker, not silently dropped, when the agent's queue does not exist.
                 if (ctx.TryGetPayload<RabbitMqSendContext>(out var rabbit))

@@ -4,7 +4,7 @@ using MassTransit;
 
 namespace Coordinator.Tasks;
 
-public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskLedger ledger, Health.PerformanceBaselines baselines,
+public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskLedger ledger,
     TaskDemand demand, ILogger<TaskCompletedConsumer> logger)
     : IConsumer<TaskCompleted>
 {
@@ -17,7 +17,6 @@ public sealed partial class TaskCompletedConsumer(TaskPlacement placement, TaskL
             LogStale(completed.TaskId, completed.Attempt, completed.AgentId);
             return;
         }
-        baselines.Record(completed.AgentId, finished.Task.TaskType, succeeded: true, durationMs);
         demand.Completed(durationMs);
         var at = completed.Timestamp.ToUniversalTime();
         // Acknowledged only once written: a coordinator killed before the batch lands gets this result again.

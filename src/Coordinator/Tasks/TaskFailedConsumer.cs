@@ -9,7 +9,6 @@ public sealed partial class TaskFailedConsumer(
     TaskPlacement placement,
     TaskLedger ledger,
     TaskRetryScheduler retries,
-    Health.PerformanceBaselines baselines,
     CoordinatorOptions options,
     TimeProvider time,
     ILogger<TaskFailedConsumer> logger) : IConsumer<TaskFailed>
@@ -24,51 +23,41 @@ public sealed partial class TaskFailedConsumer(
             LogStale(failed.TaskId, failed.Attempt, failed.AgentId);
             return;
         }
-        baselines.Record(failed.AgentId, attempt.Task.TaskType, succeeded: false, durationMs);
 
         var task = attempt.Task;
         var now = time.GetUtcNow();
         var startedAt = failed.Timestamp.ToUniversalTime() - ReportedDuration.Of(durationMs);
-        if (failed.TimedOut || task.Deadline is { } deadline && deadline <= now)
+        var decision = RetryPolicy.Next(task, failed.TimedOut, failed.Error, failed.AgentId, now, options.MaxRetries, options.RetryBackoff);
+        switch (decision.Outcome)
         {
-            await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.TimedOut, task.Attempt, now, r =>
-            {
-                r.AgentId = failed.AgentId;
-                r.StartedAt ??= startedAt;
-                r.FinishedAt = now;
-                r.Error = failed.Error;
-                r.Reason = failed.TimedOut ? "ran past its deadline or the task timeout" : "deadline passed";
-            })).WaitAsync(context.CancellationToken);
-            return;
+            case FailureOutcome.Retry:
+                LogRetrying(task.TaskId, task.Attempt, failed.AgentId, failed.Error, decision.Delay.TotalMilliseconds);
+                await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.Failed, task.Attempt, now, r =>
+                {
+                    r.AgentId = failed.AgentId;
+                    r.Error = failed.Error;
+                })).WaitAsync(context.CancellationToken);
+                await retries.ScheduleAsync(decision.Next!, decision.Delay, context.CancellationToken);
+                return;
+            case FailureOutcome.TimedOut:
+                await ledger.RecordDurablyAsync(Ended(TaskStatus.TimedOut, decision.Reason!)).WaitAsync(context.CancellationToken);
+                return;
+            default:
+                LogDeadLettered(task.TaskId, decision.Reason!);
+                await ledger.RecordDurablyAsync(Ended(TaskStatus.DeadLettered, decision.Reason!)).WaitAsync(context.CancellationToken);
+                await context.Publish(new TaskDeadLettered { TaskId = task.TaskId, Attempts = task.Attempt, Reason = decision.Reason!, Timestamp = now },
+                    context.CancellationToken);
+                return;
         }
 
-        var failures = task.FailedAttempts + 1;
-        if (failures < options.MaxRetries)
-        {
-            var delay = options.RetryBackoff * Math.Pow(2, failures - 1);
-            LogRetrying(task.TaskId, task.Attempt, failed.AgentId, failed.Error, delay.TotalMilliseconds);
-            await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.Failed, task.Attempt, now, r =>
-            {
-                r.AgentId = failed.AgentId;
-                r.Error = failed.Error;
-            })).WaitAsync(context.CancellationToken);
-            await retries.ScheduleAsync(task with { Attempt = task.Attempt + 1, FailedAttempts = failures, AvoidAgentId = failed.AgentId }, delay,
-                context.CancellationToken);
-            return;
-        }
-
-        var reason = $"failed {failures} attempt(s){(task.Attempt > failures ? $" (moved {task.Attempt - failures} time(s) besides)" : "")}; last error: {failed.Error}";
-        LogDeadLettered(task.TaskId, reason);
-        await ledger.RecordDurablyAsync(new TaskUpdate(task.TaskId, TaskStatus.DeadLettered, task.Attempt, now, r =>
+        TaskUpdate Ended(TaskStatus status, string reason) => new(task.TaskId, status, task.Attempt, now, r =>
         {
             r.AgentId = failed.AgentId;
             r.StartedAt ??= startedAt;
             r.FinishedAt = now;
             r.Error = failed.Error;
             r.Reason = reason;
-        })).WaitAsync(context.CancellationToken);
-        await context.Publish(new TaskDeadLettered { TaskId = task.TaskId, Attempts = task.Attempt, Reason = reason, Timestamp = now },
-            context.CancellationToken);
+        });
     }
 
     [LoggerMessage(LogLevel.Warning, "Stale failure for task {TaskId} attempt {Attempt} from agent {AgentId}: not the current attempt on that agent, ignored")]

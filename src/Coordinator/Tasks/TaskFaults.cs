@@ -23,16 +23,7 @@ public sealed partial class TaskFaults(TaskPlacement placement, TaskLedger ledge
         var reason = $"the coordinator could not process this submission: {error}";
         ledger.Record(new TaskUpdate(taskId, TaskStatus.Rejected, 0, now)
         {
-            Created = new TaskRecord
-            {
-                TaskId = taskId,
-                TaskType = string.IsNullOrWhiteSpace(submission.TaskType) ? "(none)" : submission.TaskType.Trim(),
-                Status = TaskStatus.Rejected,
-                SubmittedAt = now,
-                UpdatedAt = now,
-                FinishedAt = now,
-                Reason = reason,
-            },
+            Created = TaskForms.Record(submission, taskId, TaskStatus.Rejected, now, reason),
         });
         LogRecorded(taskId, 0, TaskStatus.Rejected, reason);
         await publisher.Publish(new TaskRejected { TaskId = taskId, Reason = reason, Timestamp = now }, cancellationToken);
@@ -65,7 +56,7 @@ public sealed partial class TaskFaults(TaskPlacement placement, TaskLedger ledge
             LogIgnored(taskId, attempt, agentId, error);
             return;
         }
-        placement.Finish(taskId, attempt, agentId, succeeded: completed is not null, 0); // freed if it was still current
+        placement.Finish(taskId, attempt, agentId, succeeded: completed is not null, 0, measured: false); // freed if it was still current
         var now = time.GetUtcNow();
         if (completed is not null)
         {

@@ -45,7 +45,7 @@ public sealed partial class TaskIntake(
 
         var now = time.GetUtcNow();
         var reason = rules.Validate(submission);
-        var task = reason is null ? TaskRules.ToDispatch(submission, taskId, now) : null;
+        var task = reason is null ? TaskForms.Dispatch(submission, taskId, now) : null;
         if (reason is null && (registry.All.Count == 0 || rules.Unplaceable(task!) is not null))
         {
             // The registry may be a sweep behind: look again at the store before refusing (or before
@@ -56,12 +56,12 @@ public sealed partial class TaskIntake(
         if (reason is not null)
         {
             LogRejected(taskId, reason);
-            ledger.Record(new TaskUpdate(taskId, TaskStatus.Rejected, 0, now) { Created = Record(submission, taskId, TaskStatus.Rejected, now, reason) });
+            ledger.Record(new TaskUpdate(taskId, TaskStatus.Rejected, 0, now) { Created = TaskForms.Record(submission, taskId, TaskStatus.Rejected, now, reason) });
             await publisher.Publish(new TaskRejected { TaskId = taskId, Reason = reason, Timestamp = now }, cancellationToken);
             return reason;
         }
 
-        ledger.Record(new TaskUpdate(taskId, TaskStatus.Pending, 0, now) { Created = Record(submission, taskId, TaskStatus.Pending, now, null) });
+        ledger.Record(new TaskUpdate(taskId, TaskStatus.Pending, 0, now) { Created = TaskForms.Record(submission, taskId, TaskStatus.Pending, now, null) });
         Remember(taskId);
         demand.Accepted();
         await DispatchQueue.SendAsync(sender, task!, cancellationToken);
@@ -94,28 +94,9 @@ public sealed partial class TaskIntake(
             return $"task id '{known.TaskId}' is already used by a '{known.TaskType}' task";
         LogResubmitted(known.TaskId, known.Status);
         if (known.Status == nameof(TaskStatus.Pending) && known.Attempts == 0 && rules.Validate(submission) is null)
-            await DispatchQueue.SendAsync(sender, TaskRules.ToDispatch(submission, known.TaskId, known.SubmittedAt), cancellationToken);
+            await DispatchQueue.SendAsync(sender, TaskForms.Dispatch(submission, known.TaskId, known.SubmittedAt), cancellationToken);
         return null;
     }
-
-    static TaskRecord Record(SubmitTask submission, string taskId, TaskStatus status, DateTimeOffset now, string? reason) => new()
-    {
-        TaskId = taskId,
-        TaskType = string.IsNullOrWhiteSpace(submission.TaskType) ? "(none)" : submission.TaskType.Trim()[..Math.Min(128, submission.TaskType.Trim().Length)],
-        Status = status,
-        Priority = submission.Priority,
-        RequiredCapabilities = submission.RequiredCapabilities?.ToList() ?? [],
-        CpuCores = submission.Resources?.CpuCores ?? 0,
-        MemoryMb = submission.Resources?.MemoryMb ?? 0,
-        DiskMb = submission.Resources?.DiskMb ?? 0,
-        // Kept whole (intake bounds it by MaxPayloadBytes): a restarted coordinator re-creates in-flight work from it.
-        Payload = submission.Payload?.GetRawText(),
-        Deadline = submission.Deadline?.ToUniversalTime(),
-        SubmittedAt = now,
-        UpdatedAt = now,
-        Reason = reason,
-        FinishedAt = status == TaskStatus.Rejected ? now : null,
-    };
 
     [LoggerMessage(LogLevel.Information, "Task {TaskId} submitted again while {Status}: accepted once, not twice")]
     partial void LogResubmitted(string taskId, string status);

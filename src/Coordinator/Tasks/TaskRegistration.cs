@@ -1,4 +1,3 @@
-using Coordinator.Resources;
 using Coordinator.Tasks.Placement;
 using MassTransit;
 
@@ -9,12 +8,12 @@ public static class TaskRegistration
     /// <summary>Intake, placement, ledger, retries: everything between a submitted task and its result.</summary>
     public static IServiceCollection AddTaskDistribution(this IServiceCollection services)
     {
-        services.AddSingleton<ResourceManager>();
+        services.AddSingleton<ResourceReporter>();
         services.AddSingleton<TaskRules>();
         services.AddSingleton<TaskIntake>();
         services.AddSingleton<TaskLedger>();
         services.AddHostedService<TaskLedgerWriter>();
-        services.AddHostedService<InFlightRestorer>();
+        services.AddHostedService<Recovery.InFlightRestorer>();
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<TaskRetryScheduler>();
         services.AddSingleton<TaskPlacement>();
@@ -28,7 +27,10 @@ public static class TaskRegistration
         services.AddSingleton<Messaging.BrokerQueues>();
         services.AddSingleton<Messaging.QueueConsumerProbe>();
         services.AddSingleton<TaskDemand>();
-        services.AddSingleton<AssignmentMover>();
+        services.AddSingleton<Recovery.AssignmentMover>();
+        services.AddSingleton<Recovery.AgentRecovery>();
+        services.AddSingleton<Recovery.AssignmentWatchdog>();
+        services.AddSingleton<Recovery.RecoveryMetrics>();
         services.AddSingleton<TaskFaults>();
         return services;
     }
@@ -45,7 +47,9 @@ public static class TaskRegistration
         x.AddConsumer<TaskStartedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskCompletedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskFailedConsumer>().ExcludeFromConfigureEndpoints();
-        x.AddConsumer<AssignmentReleasedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<Recovery.AssignmentReleasedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<Recovery.AgentFailedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<Recovery.AgentUnregisteredConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<SubmissionFaultConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<DispatchFaultConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<ResultFaultConsumer>().ExcludeFromConfigureEndpoints();
@@ -65,7 +69,7 @@ public static class TaskRegistration
             e.ConfigureConsumer<TaskStartedConsumer>(context);
             e.ConfigureConsumer<TaskCompletedConsumer>(context);
             e.ConfigureConsumer<TaskFailedConsumer>(context);
-            e.ConfigureConsumer<AssignmentReleasedConsumer>(context, c => c.UseMessageRetry(r => r.Intervals(200, 1000, 5000, 10000)));
+            e.ConfigureConsumer<Recovery.AssignmentReleasedConsumer>(context, c => c.UseMessageRetry(r => r.Intervals(200, 1000, 5000, 10000)));
         });
 
     /// <summary>

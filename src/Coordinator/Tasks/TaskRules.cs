@@ -7,7 +7,7 @@ using Coordinator.Tasks.Placement;
 namespace Coordinator.Tasks;
 
 /// <summary>What makes a submission acceptable. Returns the reason it is not, or null.</summary>
-public sealed partial class TaskRules(CoordinatorOptions options, ResourceManager resources, AgentRegistry registry, IAgentOffers offers,
+public sealed partial class TaskRules(CoordinatorOptions options, ResourceLimitsOptions limits, AgentRegistry registry, IAgentOffers offers,
     TimeProvider time)
 {
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
@@ -29,7 +29,7 @@ public sealed partial class TaskRules(CoordinatorOptions options, ResourceManage
             return "requiredCapabilities contains an empty entry";
         if (task.Payload is { } payload && payload.GetRawText().Length > options.MaxPayloadBytes)
             return $"payload is {payload.GetRawText().Length} bytes; the limit is {options.MaxPayloadBytes}";
-        if (task.Resources is { } requested && resources.CheckLimits(requested) is { } tooMuch)
+        if (task.Resources is { } requested && ResourceRules.CheckLimits(requested, limits) is { } tooMuch)
             return tooMuch;
         return null;
     }
@@ -58,21 +58,8 @@ public sealed partial class TaskRules(CoordinatorOptions options, ResourceManage
                 ? $"unknown capability: no {who} offers {string.Join(", ", missing.Select(m => $"'{m}'"))}"
                 : $"no {who} offers all of '{task.TaskType}', {string.Join(", ", task.RequiredCapabilities.Select(c => $"'{c}'"))} together";
         }
-        if (!capable.Any(a => ResourceManager.CouldEverFit(a.Resources, task.Resources)))
+        if (!capable.Any(a => ResourceRules.CouldEverFit(a.Resources, task.Resources)))
             return $"no capable {(who == "registered agent" ? "agent" : "agent or profile")} could ever provide {task.Resources.CpuCores} cores, {task.Resources.MemoryMb} MB memory and {task.Resources.DiskMb} MB disk";
         return null;
     }
-
-    public static DispatchTask ToDispatch(SubmitTask task, string taskId, DateTimeOffset now) => new()
-    {
-        TaskId = taskId,
-        TaskType = task.TaskType.Trim(),
-        RequiredCapabilities = task.RequiredCapabilities?.Select(c => c.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).ToList() ?? [],
-        Payload = task.Payload,
-        Priority = task.Priority,
-        Deadline = task.Deadline?.ToUniversalTime(),
-        Resources = task.Resources ?? new TaskResources(),
-        Attempt = 1,
-        SubmittedAt = now,
-    };
 }

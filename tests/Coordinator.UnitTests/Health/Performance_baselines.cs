@@ -10,7 +10,7 @@ public class Performance_baselines
     readonly PerformanceBaselines _baselines;
 
     public Performance_baselines() =>
-        _baselines = new PerformanceBaselines(new DetectionOptions { BaselineResults = 20, PerformanceWindow = 10 }, _time);
+        _baselines = new PerformanceBaselines(new DetectionOptions { BaselineResults = 20, PerformanceWindow = 10 }, _time, Tasks.Placements.New());
 
     void Results(int count, string type, bool succeeded, double ms)
     {

@@ -11,12 +11,7 @@ public class When_a_dispatch_arrives_twice
     readonly AgentRegistry _registry = new();
     readonly TaskPlacement _placement;
 
-    public When_a_dispatch_arrives_twice()
-    {
-        var options = new CoordinatorOptions();
-        _placement = new TaskPlacement(_registry, new ResourceManager(new ResourceLimitsOptions(), TimeProvider.System),
-            new StrategySelector([new LeastConnectionsStrategy()], options), options, TimeProvider.System);
-    }
+    public When_a_dispatch_arrives_twice() => _placement = Placements.New(_registry);
 
     void Agents(params string[] ids) => _registry.Replace(ids.Select(id => AgentViews.Active(id) with { MaxConcurrentTasks = 1 }));
 

@@ -2,8 +2,11 @@ using Coordinator.Contracts;
 
 namespace Coordinator.Tasks.Placement;
 
-/// <summary>A task assigned to an agent and not yet finished: its current attempt is the fencing token.</summary>
-public sealed record InFlightTask(DispatchTask Task, string AgentId, DateTimeOffset AssignedAt)
+/// <summary>
+/// A task assigned to an agent and not yet finished: its current attempt (the fencing token), its agent, its reservation
+/// (<see cref="DispatchTask.Resources"/>, counted on the agent while it is in flight) and its deadline.
+/// </summary>
+public sealed record InFlightTask(DispatchTask Task, string AgentId, DateTimeOffset AssignedAt, DateTimeOffset Deadline)
 {
     public int Attempt => Task.Attempt;
 

@@ -15,15 +15,13 @@ namespace Coordinator.Tasks.Placement;
 public sealed class TaskPlacement
 {
     readonly AgentRegistry registry;
-    readonly ResourceManager resources;
     readonly StrategySelector strategies;
     readonly CoordinatorOptions options;
     readonly TimeProvider time;
 
-    public TaskPlacement(AgentRegistry registry, ResourceManager resources, StrategySelector strategies, CoordinatorOptions options, TimeProvider time)
+    public TaskPlacement(AgentRegistry registry, StrategySelector strategies, CoordinatorOptions options, TimeProvider time)
     {
         this.registry = registry;
-        this.resources = resources;
         this.strategies = strategies;
         this.options = options;
         this.time = time;
@@ -36,6 +34,8 @@ public sealed class TaskPlacement
     long _arrivals;
     readonly ConcurrentDictionary<string, InFlightTask> _inFlight = new(StringComparer.Ordinal);
     readonly Dictionary<string, int> _loadByAgent = new(StringComparer.Ordinal);
+    /// <summary>The resources reserved on each agent: the sum of its tasks in flight, kept with them (no second book).</summary>
+    readonly Dictionary<string, TaskResources> _reservedByAgent = new(StringComparer.Ordinal);
     readonly Dictionary<string, AgentPerformance> _performance = new(StringComparer.Ordinal);
     readonly Dictionary<string, int> _finished = new(StringComparer.Ordinal);
     readonly Queue<string> _finishedOrder = new();
@@ -184,10 +184,10 @@ public sealed class TaskPlacement
                 continue;
             var load = _loadByAgent.GetValueOrDefault(agent.AgentId);
             var slots = SlotsOf(agent);
-            if (load >= slots || !resources.CanPlace(agent, task.Resources))
+            var reserved = _reservedByAgent.GetValueOrDefault(agent.AgentId) ?? Nothing;
+            if (load >= slots || !ResourceRules.Fits(agent.Resources, reserved, task.Resources))
                 continue;
-            candidates.Add(new AgentCandidate(agent, load, slots, resources.AllocatedOn(agent.AgentId),
-                _performance.GetValueOrDefault(agent.AgentId) ?? AgentPerformance.None));
+            candidates.Add(new AgentCandidate(agent, load, slots, reserved, _performance.GetValueOrDefault(agent.AgentId) ?? AgentPerformance.None));
         }
         if (candidates.Count == 0)
             return null;
@@ -195,9 +195,7 @@ public sealed class TaskPlacement
             candidates.RemoveAll(c => c.AgentId == avoid);
 
         var chosen = strategies.For(task.TaskType).Select(task, candidates);
-        _loadByAgent[chosen.AgentId] = chosen.InFlight + 1;
-        resources.Allocate(task.TaskId, chosen.AgentId, task.Resources);
-        _inFlight[task.TaskId] = new InFlightTask(task, chosen.AgentId, time.GetUtcNow());
+        TakeLocked(New(task, chosen.AgentId, time.GetUtcNow()));
         return chosen.Agent;
     }
 
@@ -211,7 +209,7 @@ public sealed class TaskPlacement
     /// Returns null when the attempt is not current or the reporting agent is not the one it was assigned
     /// to (a stale, duplicate or forged result).
     /// </summary>
-    public InFlightTask? Finish(string taskId, int attempt, string agentId, bool succeeded, double durationMs)
+    public InFlightTask? Finish(string taskId, int attempt, string agentId, bool succeeded, double durationMs, bool measured = true)
     {
         InFlightTask? finished;
         lock (_gate)
@@ -221,11 +219,17 @@ public sealed class TaskPlacement
             _inFlight.TryRemove(taskId, out _);
             FreeLocked(finished);
             RememberFinishedLocked(taskId, attempt);
-            RecordOutcome(finished.AgentId, succeeded, durationMs);
+            if (measured)
+                RecordOutcome(finished.AgentId, succeeded, durationMs);
             PlaceWaitingLocked();
         }
+        if (measured)
+            Finished?.Invoke(new FinishedAttempt(agentId, finished.Task.TaskType, succeeded, durationMs));
         return finished;
     }
+
+    /// <summary>A current attempt ended with a measured outcome: what an agent's record (Health's baselines, say) learns from.</summary>
+    public event Action<FinishedAttempt>? Finished;
 
     /// <summary>Counts the outcome; the mean duration is of completed tasks only (a fast failure is no sign of speed).</summary>
     void RecordOutcome(string agentId, bool succeeded, double durationMs)
@@ -298,12 +302,33 @@ public sealed class TaskPlacement
     {
         lock (_gate)
         {
-            if (!_inFlight.TryAdd(task.TaskId, new InFlightTask(task, agentId, assignedAt)))
-                return;
-            _loadByAgent[agentId] = _loadByAgent.GetValueOrDefault(agentId) + 1;
-            resources.Allocate(task.TaskId, agentId, task.Resources);
+            if (!_inFlight.ContainsKey(task.TaskId))
+                TakeLocked(New(task, agentId, assignedAt));
         }
     }
+
+    InFlightTask New(DispatchTask task, string agentId, DateTimeOffset assignedAt) =>
+        new(task, agentId, assignedAt, DeadlineRule.For(task.Deadline, assignedAt, options.TaskTimeout));
+
+    /// <summary>Puts an attempt in flight: its slot and its resources are taken on its agent.</summary>
+    void TakeLocked(InFlightTask task)
+    {
+        _inFlight[task.Task.TaskId] = task;
+        _loadByAgent[task.AgentId] = _loadByAgent.GetValueOrDefault(task.AgentId) + 1;
+        _reservedByAgent[task.AgentId] = ResourceRules.Add(_reservedByAgent.GetValueOrDefault(task.AgentId) ?? Nothing, task.Task.Resources);
+    }
+
+    static readonly TaskResources Nothing = new();
+
+    /// <summary>What is reserved on the agent now: the resources of its tasks in flight.</summary>
+    public TaskResources AllocatedOn(string agentId)
+    {
+        lock (_gate)
+            return _reservedByAgent.GetValueOrDefault(agentId) ?? Nothing;
+    }
+
+    /// <summary>The attempt in flight for the task, if any.</summary>
+    public InFlightTask? Find(string taskId) => _inFlight.GetValueOrDefault(taskId);
 
     /// <summary>Gives back a reservation whose assignment could not be sent.</summary>
     public void Abandon(string taskId, int attempt)
@@ -316,14 +341,20 @@ public sealed class TaskPlacement
         }
     }
 
+    /// <summary>Gives back an attempt's slot and resources on its agent.</summary>
     void FreeLocked(InFlightTask task)
     {
-        resources.Free(task.Task.TaskId);
         var load = _loadByAgent.GetValueOrDefault(task.AgentId);
         if (load <= 1)
+        {
             _loadByAgent.Remove(task.AgentId);
+            _reservedByAgent.Remove(task.AgentId);
+        }
         else
+        {
             _loadByAgent[task.AgentId] = load - 1;
+            _reservedByAgent[task.AgentId] = ResourceRules.Subtract(_reservedByAgent.GetValueOrDefault(task.AgentId) ?? Nothing, task.Task.Resources);
+        }
     }
 
     public int LoadOf(string agentId)

@@ -1,7 +1,7 @@
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace Coordinator.Health;
+namespace Coordinator.Tasks.Recovery;
 
 /// <summary>An agent that left gracefully may still have had assignments queued: they go back to the dispatcher.</summary>
 public sealed class AgentUnregisteredConsumer(AgentRecovery recovery) : IConsumer<AgentUnregistered>

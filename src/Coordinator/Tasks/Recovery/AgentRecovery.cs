@@ -7,7 +7,7 @@ using Coordinator.Tasks.Placement;
 using MassTransit;
 using TaskStatus = Coordinator.Tasks.TaskStatus;
 
-namespace Coordinator.Health;
+namespace Coordinator.Tasks.Recovery;
 
 /// <summary>
 /// Moves a failed (or departed) agent's work: every task in flight on it and every assignment still in
@@ -43,7 +43,7 @@ public sealed partial class AgentRecovery(
     {
         var moved = _unsent.TryRemove(agentId, out var left) ? left : [];
         foreach (var inFlight in placement.Evict(agentId, assignedBefore))
-            moved.Add(inFlight.Task with { Attempt = inFlight.Attempt + 1, AvoidAgentId = agentId });
+            moved.Add(TaskForms.Moved(inFlight.Task, agentId));
         if (!drainQueue)
         {
             await SendAsync(agentId, reason, moved, sender, cancellationToken);
@@ -128,20 +128,7 @@ public sealed partial class AgentRecovery(
             if (Parse(body) is not { } assignment || moving.Contains(assignment.TaskId) || moved.Any(m => m.TaskId == assignment.TaskId)
                 || placement.IsInFlight(assignment.TaskId))
                 continue; // unreadable, a duplicate, or moved or placed already: nothing to move
-            moved.Add(new DispatchTask
-            {
-                TaskId = assignment.TaskId,
-                TaskType = assignment.TaskType,
-                RequiredCapabilities = assignment.RequiredCapabilities,
-                Payload = assignment.Payload,
-                Priority = assignment.Priority,
-                Deadline = assignment.Deadline,
-                Resources = assignment.Resources,
-                Attempt = assignment.Attempt + 1,
-                FailedAttempts = assignment.FailedAttempts,
-                AvoidAgentId = agentId,
-                SubmittedAt = assignment.SubmittedAt,
-            });
+            moved.Add(TaskForms.Moved(assignment));
         }
         return moved;
     }

@@ -1,4 +1,4 @@
-namespace Coordinator.Health;
+namespace Coordinator.Tasks.Recovery;
 
 /// <summary>Failure detection and recovery figures for /api/metrics.</summary>
 public sealed class RecoveryMetrics

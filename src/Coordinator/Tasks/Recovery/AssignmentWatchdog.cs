@@ -2,7 +2,7 @@ using Coordinator.Contracts;
 using Coordinator.Tasks.Placement;
 using MassTransit;
 
-namespace Coordinator.Health;
+namespace Coordinator.Tasks.Recovery;
 
 /// <summary>
 /// The last safety net for work an agent took and never reported on (its consumer hung, it dropped the
@@ -54,11 +54,7 @@ public sealed partial class AssignmentWatchdog(
 
     static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
-    DateTimeOffset DeadlineOf(InFlightTask task)
-    {
-        var byTimeout = task.AssignedAt + options.TaskTimeout;
-        return task.Task.Deadline is { } own && own < byTimeout ? own : byTimeout;
-    }
+    static DateTimeOffset DeadlineOf(InFlightTask task) => task.Deadline;
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} on agent {AgentId}: no result by its deadline and grace; failed by the watchdog")]
     partial void LogOverdue(string taskId, int attempt, string agentId);

@@ -1,10 +1,9 @@
-using System.Text.Json;
 using Coordinator.Contracts;
 using Coordinator.Persistence;
 using Coordinator.Tasks.Placement;
 using Microsoft.EntityFrameworkCore;
 
-namespace Coordinator.Tasks;
+namespace Coordinator.Tasks.Recovery;
 
 /// <summary>
 /// On start, before the bus consumes: re-creates from the ledger what the previous run had in flight
@@ -25,29 +24,16 @@ public sealed partial class InFlightRestorer(
             .Where(t => t.Status == TaskStatus.Assigned || t.Status == TaskStatus.Running || t.Status == TaskStatus.Failed)
             .ToListAsync(cancellationToken);
         foreach (var record in open.Where(r => r.Status != TaskStatus.Failed && r.AgentId is not null))
-            placement.Restore(ToDispatch(record, record.Attempts), record.AgentId!, record.AssignedAt ?? record.SubmittedAt);
+            placement.Restore(TaskForms.Dispatch(record, record.Attempts), record.AgentId!, record.AssignedAt ?? record.SubmittedAt);
         var pendingRetries = open.Where(r => r.Status == TaskStatus.Failed && r.Attempts < options.MaxRetries).ToList();
         foreach (var record in pendingRetries)
-            await retries.ScheduleAsync(ToDispatch(record, record.Attempts + 1) with { AvoidAgentId = record.AgentId }, TimeSpan.Zero,
+            await retries.ScheduleAsync(TaskForms.Dispatch(record, record.Attempts + 1) with { AvoidAgentId = record.AgentId }, TimeSpan.Zero,
                 cancellationToken);
         if (open.Count > 0)
             LogRestored(open.Count - pendingRetries.Count, pendingRetries.Count);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    static DispatchTask ToDispatch(TaskRecord record, int attempt) => new()
-    {
-        TaskId = record.TaskId,
-        TaskType = record.TaskType,
-        RequiredCapabilities = record.RequiredCapabilities,
-        Payload = record.Payload is null ? null : JsonDocument.Parse(record.Payload).RootElement.Clone(),
-        Priority = record.Priority,
-        Deadline = record.Deadline,
-        Resources = new TaskResources { CpuCores = record.CpuCores, MemoryMb = record.MemoryMb, DiskMb = record.DiskMb },
-        Attempt = attempt,
-        SubmittedAt = record.SubmittedAt,
-    };
 
     [LoggerMessage(LogLevel.Information, "Restored {InFlight} in-flight task(s) from the ledger; {Retries} retry(ies) to send again")]
     partial void LogRestored(int inFlight, int retries);

@@ -1,11 +1,10 @@
 using Coordinator.Contracts;
-using Coordinator.Provisioning;
 using MassTransit;
 
-namespace Coordinator.Health;
+namespace Coordinator.Tasks.Recovery;
 
-/// <summary>A failed agent's work goes back to the dispatcher; an agent the coordinator started is restarted.</summary>
-public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics metrics, IAgentProvisioner provisioner) : IConsumer<AgentFailed>
+/// <summary>A failed agent's work goes back to the dispatcher, with its next attempt (fenced).</summary>
+public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics metrics) : IConsumer<AgentFailed>
 {
     public async Task Consume(ConsumeContext<AgentFailed> context)
     {
@@ -17,7 +16,5 @@ public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics 
             assignedBefore: replaced ? failed.Timestamp : null, drainQueue: !replaced);
         if (failed.LastHeartbeat is { } heard && context.GetRetryAttempt() == 0)
             metrics.Detected(failed.Timestamp - heard);
-        if (provisioner.Owns(failed.AgentId) && !replaced)
-            _ = provisioner.RestartAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, CancellationToken.None);
     }
 }

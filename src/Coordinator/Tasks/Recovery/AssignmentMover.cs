@@ -3,7 +3,7 @@ using Coordinator.Contracts;
 using Coordinator.Tasks.Placement;
 using MassTransit;
 
-namespace Coordinator.Tasks;
+namespace Coordinator.Tasks.Recovery;
 
 /// <summary>
 /// Moves assignments that wait on an agent to an agent that can start them sooner, with fencing and without running
@@ -55,7 +55,7 @@ public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger 
         }
         if (placement.Release(answer.TaskId, answer.Attempt, answer.AgentId) is { } released)
         {
-            var next = released.Task with { Attempt = released.Attempt + 1, AvoidAgentId = answer.AgentId };
+            var next = TaskForms.Moved(released.Task, answer.AgentId);
             _unsent[answer.TaskId] = next;
             ledger.Record(new TaskUpdate(next.TaskId, TaskStatus.Pending, next.Attempt, time.GetUtcNow(),
                 r => r.Reason = $"moved from agent {answer.AgentId}, where it waited, to start sooner elsewhere"));

@@ -1,7 +1,7 @@
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace Coordinator.Tasks;
+namespace Coordinator.Tasks.Recovery;
 
 /// <summary>
 /// An agent's answer to a release request: a released attempt goes back to dispatch with its next attempt. Sent through

@@ -1,0 +1,15 @@
+using Coordinator.Agents;
+using Coordinator.Tasks.Placement;
+
+namespace Coordinator.UnitTests.Tasks;
+
+/// <summary>A TaskPlacement over a registry of the test's own, with the default options and the least-connections strategy.</summary>
+static class Placements
+{
+    public static TaskPlacement New(AgentRegistry? registry = null, CoordinatorOptions? options = null, TimeProvider? time = null)
+    {
+        options ??= new CoordinatorOptions();
+        time ??= TimeProvider.System;
+        return new TaskPlacement(registry ?? new AgentRegistry(), new StrategySelector([new LeastConnectionsStrategy()], options), options, time);
+    }
+}
