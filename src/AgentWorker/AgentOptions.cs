@@ -38,6 +38,13 @@ public sealed partial class AgentOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// TaskStarted is sent only for a task still running this long after it started: a shorter one is reported once, by its
+    /// result (which carries when it started). 0 sends TaskStarted for every task.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan StartedReportDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Longest a graceful stop waits for running work before unregistering anyway.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);

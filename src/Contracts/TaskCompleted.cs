@@ -10,5 +10,7 @@ public sealed record TaskCompleted
     public int Attempt { get; init; }
     public JsonElement? Result { get; init; }
     public double DurationMs { get; init; }
+    /// <summary>When the handler started (the agent's clock). A task that ends quickly sends no TaskStarted: this says it.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset Timestamp { get; init; }
 }

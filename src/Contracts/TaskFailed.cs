@@ -9,5 +9,7 @@ public sealed record TaskFailed
     public string Error { get; init; } = "";
     public bool TimedOut { get; init; }
     public double DurationMs { get; init; }
+    /// <summary>When the handler started (the agent's clock). A task that ends quickly sends no TaskStarted: this says it.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset Timestamp { get; init; }
 }

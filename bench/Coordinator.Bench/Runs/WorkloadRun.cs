@@ -13,6 +13,7 @@ public sealed class WorkloadRun
         public DateTimeOffset? Confirmed;
         public DateTimeOffset? Started;
         public int Starts;
+        public int Results;
         public DateTimeOffset? Finished;
         public string? Outcome;
         public string? AgentId;
@@ -55,19 +56,34 @@ public sealed class WorkloadRun
             _tasks[TaskIds[index]].Confirmed = at;
     }
 
-    public void OnStarted(TaskStarted message)
+    public void OnStarted(TaskStarted message) => NoteStart(message.TaskId, message.Timestamp, counts: true);
+
+    /// <summary>The earliest start seen; <paramref name="counts"/>: a TaskStarted (started twice means two of them).</summary>
+    void NoteStart(string taskId, DateTimeOffset at, bool counts)
     {
         lock (_gate)
         {
-            if (!_tasks.TryGetValue(message.TaskId, out var task))
+            if (!_tasks.TryGetValue(taskId, out var task))
                 return;
-            task.Starts++;
-            if (task.Started is null || message.Timestamp < task.Started)
-                task.Started = message.Timestamp;
+            if (counts)
+                task.Starts++;
+            if (task.Started is null || at < task.Started)
+                task.Started = at;
         }
     }
 
-    public void OnCompleted(TaskCompleted message) => Finish(message.TaskId, message.Timestamp, "completed", message.AgentId, overrides: true);
+    /// <summary>A short task sends no TaskStarted: its result says when it started.</summary>
+    public void OnCompleted(TaskCompleted message)
+    {
+        if (message.StartedAt is { } startedAt)
+            NoteStart(message.TaskId, startedAt, counts: false);
+        lock (_gate)
+        {
+            if (_tasks.TryGetValue(message.TaskId, out var task))
+                task.Results++;
+        }
+        Finish(message.TaskId, message.Timestamp, "completed", message.AgentId, overrides: true);
+    }
 
     /// <summary>A failure is final unless a later attempt completes (the coordinator retries).</summary>
     public void OnFailed(TaskFailed message) => Finish(message.TaskId, message.Timestamp, "failed", message.AgentId, overrides: false);
@@ -135,7 +151,7 @@ public sealed class WorkloadRun
                 EndToEnd = Percentiles.Of(endToEnd),
                 Jain = RunResult.JainIndex(perAgent.Values),
                 StartedBeforeConfirm = startedBeforeConfirm,
-                Restarted = _tasks.Values.Count(t => t.Starts > 1),
+                Restarted = _tasks.Values.Count(t => t.Starts > 1 || t.Results > 1),
                 PerAgent = perAgent,
             };
         }

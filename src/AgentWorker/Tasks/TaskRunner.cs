@@ -37,17 +37,21 @@ public sealed partial class TaskRunner(
     public async Task RunAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken shutdown, CancellationToken eviction = default)
     {
         var stopwatch = Stopwatch.StartNew();
+        var startedAt = time.GetUtcNow();
         activity.Started();
         try
         {
-            await ReportAsync(publisher, new TaskStarted { TaskId = task.TaskId, AgentId = agent.AgentId, Attempt = task.Attempt, Timestamp = time.GetUtcNow() },
-                shutdown);
+            // A task that ends within StartedReportDelay is reported once, by its result; a longer one says it started.
+            using var ended = new CancellationTokenSource();
+            var started = ReportStartedAsync(publisher, task, startedAt, ended.Token, shutdown);
             // The outcome is settled first and reported after: a report that cannot be sent is never taken for the
             // task's own failure (which would have the coordinator run finished work again).
             var (result, error, timedOut) = await ExecuteAsync(task, eviction.CanBeCanceled ? eviction : activity.Eviction, shutdown);
+            await ended.CancelAsync();
+            await started;
             if (error is not null)
             {
-                await FailAsync(publisher, task, error, timedOut, stopwatch, shutdown);
+                await FailAsync(publisher, task, error, timedOut, stopwatch, startedAt, shutdown);
                 return;
             }
             await ReportAsync(publisher, new TaskCompleted
@@ -57,6 +61,7 @@ public sealed partial class TaskRunner(
                 Attempt = task.Attempt,
                 Result = result,
                 DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+                StartedAt = startedAt,
                 Timestamp = time.GetUtcNow(),
             }, shutdown);
         }
@@ -64,6 +69,24 @@ public sealed partial class TaskRunner(
         {
             activity.Finished();
         }
+    }
+
+    /// <summary>Sends TaskStarted once the task has run StartedReportDelay, unless it ended first.</summary>
+    async Task ReportStartedAsync(IPublishEndpoint publisher, TaskRun task, DateTimeOffset startedAt, CancellationToken ended, CancellationToken shutdown)
+    {
+        if (options.StartedReportDelay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(options.StartedReportDelay, time, ended);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        await ReportAsync(publisher, new TaskStarted { TaskId = task.TaskId, AgentId = agent.AgentId, Attempt = task.Attempt, Timestamp = startedAt },
+            shutdown);
     }
 
     /// <summary>Runs the handler: its result, or why the task failed. Throws only when the agent is shutting down.</summary>
@@ -143,7 +166,8 @@ public sealed partial class TaskRunner(
         }
     }
 
-    async Task FailAsync(IPublishEndpoint publisher, TaskRun task, string error, bool timedOut, Stopwatch stopwatch, CancellationToken shutdown)
+    async Task FailAsync(IPublishEndpoint publisher, TaskRun task, string error, bool timedOut, Stopwatch stopwatch, DateTimeOffset startedAt,
+        CancellationToken shutdown)
     {
         activity.Failed();
         LogFailed(task.TaskId, task.Attempt, error);
@@ -155,6 +179,7 @@ public sealed partial class TaskRunner(
             Error = error,
             TimedOut = timedOut,
             DurationMs = stopwatch.Elapsed.TotalMilliseconds,
+            StartedAt = startedAt,
             Timestamp = time.GetUtcNow(),
         }, shutdown);
     }

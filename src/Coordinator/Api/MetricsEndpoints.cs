@@ -1,10 +1,12 @@
-using Coordinator.Tasks.Recovery;
 using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Health;
 using Coordinator.Messaging;
 using Coordinator.Tasks;
+using Coordinator.Tasks.Dispatch;
+using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
+using Coordinator.Tasks.Recovery;
 
 namespace Coordinator.Api;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Coordinator.Contracts;
 using Coordinator.Tasks;
+using Coordinator.Tasks.Intake;
+using Coordinator.Tasks.Ledger;
 using MassTransit;
 using TaskStatus = Coordinator.Tasks.TaskStatus;
 

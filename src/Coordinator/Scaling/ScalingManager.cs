@@ -3,6 +3,7 @@ using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Provisioning;
 using Coordinator.Tasks;
+using Coordinator.Tasks.Dispatch;
 using Coordinator.Tasks.Placement;
 using MassTransit;
 

@@ -1,4 +1,8 @@
+using Coordinator.Tasks.Dispatch;
+using Coordinator.Tasks.Intake;
+using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
+using Coordinator.Tasks.Results;
 using MassTransit;
 
 namespace Coordinator.Tasks;
@@ -17,6 +21,7 @@ public static class TaskRegistration
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<TaskRetryScheduler>();
         services.AddSingleton<TaskPlacement>();
+        services.AddSingleton<TaskAssigner>();
         services.AddSingleton<StrategySelector>();
         services.AddPlacementStrategy<RoundRobinStrategy>();
         services.AddPlacementStrategy<LeastConnectionsStrategy>();

@@ -34,6 +34,7 @@ public sealed class When_an_agents_queue_is_gone
                 var task = await system.WaitForTaskAsync(id, "Completed");
                 Assert.Equal("steady", task.AgentId);
             }
+            // Sent straight from intake or from dispatch: either way the broker returned it and it was placed again.
             Assert.Contains("was returned by the broker (no queue), placing it again", system.Coordinator.Output);
         }
         finally

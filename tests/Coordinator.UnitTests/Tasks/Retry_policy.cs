@@ -1,5 +1,6 @@
 using Coordinator.Contracts;
 using Coordinator.Tasks;
+using Coordinator.Tasks.Results;
 
 namespace Coordinator.UnitTests.Tasks;
 

@@ -2,6 +2,7 @@ using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Resources;
 using Coordinator.Tasks;
+using Coordinator.Tasks.Dispatch;
 using Coordinator.Tasks.Placement;
 using Microsoft.Extensions.Time.Testing;
 

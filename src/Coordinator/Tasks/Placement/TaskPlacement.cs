@@ -107,6 +107,27 @@ public sealed class TaskPlacement
         }
     }
 
+    /// <summary>
+    /// Reserves an agent for the task at once, without it ever waiting, when one has room and nothing waits here ahead of
+    /// it (so priority order holds: tasks only jump the queue when no task is queued for capacity); null otherwise.
+    /// </summary>
+    public AgentView? TryPlaceNow(DispatchTask task)
+    {
+        lock (_gate)
+        {
+            if (_waiting.Count > 0 || IsDuplicateLocked(task))
+                return null;
+            try
+            {
+                return TryPlaceLocked(task);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NullReferenceException or InvalidOperationException)
+            {
+                return null; // malformed: the dispatcher's path records why
+            }
+        }
+    }
+
     bool IsDuplicateLocked(DispatchTask task) =>
         (_inFlight.TryGetValue(task.TaskId, out var inFlight) && inFlight.Attempt >= task.Attempt)
         || (_finished.TryGetValue(task.TaskId, out var finished) && finished >= task.Attempt)

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Coordinator.Contracts;
 using Coordinator.Messaging;
 using Coordinator.Tasks;
+using Coordinator.Tasks.Dispatch;
+using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
 using MassTransit;
 using TaskStatus = Coordinator.Tasks.TaskStatus;

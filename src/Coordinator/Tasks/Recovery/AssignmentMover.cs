@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Coordinator.Contracts;
+using Coordinator.Tasks.Dispatch;
+using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
 using MassTransit;
 

@@ -1,5 +1,6 @@
 using Coordinator.Contracts;
 using Coordinator.Persistence;
+using Coordinator.Tasks.Dispatch;
 using Coordinator.Tasks.Placement;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using Coordinator.Contracts;
+using MassTransit;
+using Quartz;
+
+namespace Coordinator.Tasks.Dispatch;
+
+/// <summary>Sends a task's next attempt back to the dispatch queue, with its priority.</summary>
+public sealed class TaskRetryJob(IBus bus) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var task = JsonSerializer.Deserialize<DispatchTask>(context.MergedJobDataMap.GetString(TaskRetryScheduler.TaskKey)!)!;
+        await DispatchQueue.SendAsync(bus, task, cancellationToken);
+    }
+}

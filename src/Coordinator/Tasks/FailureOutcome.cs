@@ -1,9 +1,0 @@
-namespace Coordinator.Tasks;
-
-/// <summary>How a task's failed attempt ends: timed out, retried, or dead-lettered.</summary>
-public enum FailureOutcome
-{
-    TimedOut,
-    Retry,
-    DeadLettered,
-}

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Coordinator.Agents;
+using Coordinator.Contracts;
+using Coordinator.Resources;
+using Coordinator.Tasks.Placement;
+
+namespace Coordinator.Tasks.Intake;
+
+/// <summary>What makes a submission acceptable. Returns the reason it is not, or null.</summary>
+public sealed partial class TaskRules(CoordinatorOptions options, ResourceLimitsOptions limits, AgentRegistry registry, IAgentOffers offers,
+    TimeProvider time)
+{
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+    private static partial Regex ValidId();
+
+    public string? Validate(SubmitTask task)
+    {
+        if (task.TaskId is not null && !ValidId().IsMatch(task.TaskId))
+            return "taskId is invalid: use 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit";
+        if (string.IsNullOrWhiteSpace(task.TaskType))
+            return "taskType is missing";
+        if (task.TaskType.Length > 128)
+            return "taskType is longer than 128 characters";
+        if (task.Priority is < 0 or > 9)
+            return $"priority {task.Priority} is out of range: use 0 to 9 (higher first)";
+        if (task.Deadline is { } deadline && deadline <= time.GetUtcNow())
+            return $"deadline {deadline:O} is in the past";
+        if (task.RequiredCapabilities?.Any(string.IsNullOrWhiteSpace) == true)
+            return "requiredCapabilities contains an empty entry";
+        if (task.Payload is { } payload && payload.GetRawText().Length > options.MaxPayloadBytes)
+            return $"payload is {payload.GetRawText().Length} bytes; the limit is {options.MaxPayloadBytes}";
+        if (task.Resources is { } requested && ResourceRules.CheckLimits(requested, limits) is { } tooMuch)
+            return tooMuch;
+        return null;
+    }
+
+    /// <summary>
+    /// Why no agent could ever run the task (capability or capacity), among the registered ones and those the
+    /// ScalingManager could start, or null. With no agent registered and none to start, nothing is known yet, and
+    /// the task waits.
+    /// </summary>
+    public string? Unplaceable(DispatchTask task)
+    {
+        var registered = registry.All.Where(a => a.State != AgentStates.Unregistered)
+            .Select(a => new AgentOffer(a.AgentId, a.Capabilities, a.Resources))
+            .ToList();
+        var possible = registered.Concat(offers.Offers).ToList();
+        if (possible.Count == 0)
+            return null;
+        var capable = possible.Where(a => TaskPlacement.IsCapable(a.Capabilities, task)).ToList();
+        var who = offers.Offers.Count > 0 ? "registered agent or agent profile" : "registered agent";
+        if (capable.Count == 0)
+        {
+            var missing = task.RequiredCapabilities.Prepend(task.TaskType)
+                .Where(c => !possible.Any(a => a.Capabilities.Contains(c, StringComparer.OrdinalIgnoreCase)))
+                .ToList();
+            return missing.Count > 0
+                ? $"unknown capability: no {who} offers {string.Join(", ", missing.Select(m => $"'{m}'"))}"
+                : $"no {who} offers all of '{task.TaskType}', {string.Join(", ", task.RequiredCapabilities.Select(c => $"'{c}'"))} together";
+        }
+        if (!capable.Any(a => ResourceRules.CouldEverFit(a.Resources, task.Resources)))
+            return $"no capable {(who == "registered agent" ? "agent" : "agent or profile")} could ever provide {task.Resources.CpuCores} cores, {task.Resources.MemoryMb} MB memory and {task.Resources.DiskMb} MB disk";
+        return null;
+    }
+}

@@ -1,0 +1,49 @@
+using Coordinator.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Coordinator.Tasks.Ledger;
+
+/// <summary>The read side of the ledger: the database, plus updates not yet written.</summary>
+public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactory, TaskLedger ledger)
+{
+    public async Task<TaskView?> FindAsync(string taskId, CancellationToken cancellationToken)
+    {
+        await using var db = dbFactory.CreateDbContext();
+        var record = await db.Tasks().AsNoTracking().SingleOrDefaultAsync(t => t.TaskId == taskId, cancellationToken);
+        if (ledger.Pending(taskId) is not { } pending)
+            return record is null ? null : TaskView.From(record);
+        // Not yet written: replay the queued updates over a copy of what is known (never the writer's own objects).
+        var view = record ?? Copy(pending.Created);
+        if (view is null)
+            return null;
+        foreach (var update in pending.Updates.Where(u => record is not null || u.Created is null))
+            update.ApplyTo(view);
+        view.FitColumns(); // shown as it will be stored
+        return TaskView.From(view);
+    }
+
+    static TaskRecord? Copy(TaskRecord? record) => record is null ? null : (TaskRecord)record.MemberwiseCopy();
+
+    public async Task<TaskPage> ListAsync(TaskStatus? status, int page, int pageSize, CancellationToken cancellationToken)
+    {
+        await using var db = dbFactory.CreateDbContext();
+        var query = db.Tasks().AsNoTracking();
+        if (status is { } s)
+            query = query.Where(t => t.Status == s);
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.OrderByDescending(t => t.SubmittedAt)
+            .ThenBy(t => t.TaskId)
+            .Skip((page - 1) * pageSize).Take(pageSize)
+            .ToListAsync(cancellationToken);
+        return new TaskPage(items.Select(TaskView.From).ToList(), page, pageSize, total);
+    }
+
+    public async Task<Dictionary<string, int>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        await using var db = dbFactory.CreateDbContext();
+        var counts = await db.Tasks().AsNoTracking().GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        return Enum.GetValues<TaskStatus>().ToDictionary(s => s.ToString(), s => counts.FirstOrDefault(c => c.Key == s)?.Count ?? 0);
+    }
+}
+
+public sealed record TaskPage(IReadOnlyList<TaskView> Items, int Page, int PageSize, int Total);
