@@ -21,6 +21,7 @@ public static class ResultTable
             ("Jain fairness", r => F(r.Jain, "0.0000")),
             ("started before confirm seen", r => r.StartedBeforeConfirm.ToString(CultureInfo.InvariantCulture)),
             ("started more than once", r => r.Restarted.ToString(CultureInfo.InvariantCulture)),
+            ("coordinator CPU s per 1,000 tasks", r => F(r.CoordinatorCpuPer1000, "0.00")),
         };
         const int nameWidth = 40;
         var width = Math.Max(22, results.Max(r => Math.Max(r.Label.Length, rows.Max(row => row.Value(r).Length))) + 2);

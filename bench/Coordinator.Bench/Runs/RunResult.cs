@@ -22,6 +22,8 @@ public sealed record RunResult
     public int Restarted { get; init; }
     public IReadOnlyDictionary<string, int> PerAgent { get; init; } = new Dictionary<string, int>();
     public int Repetitions { get; init; } = 1;
+    /// <summary>CPU seconds the coordinator process spent per 1,000 completed tasks (coordinated systems only).</summary>
+    public double CoordinatorCpuPer1000 { get; init; } = double.NaN;
 
     /// <summary>Jain's fairness index (Σx)² / (n·Σx²); 1 is perfectly even.</summary>
     public static double JainIndex(IReadOnlyCollection<int> counts)
@@ -56,6 +58,7 @@ public sealed record RunResult
             StartedBeforeConfirm = (int)Med(runs, r => r.StartedBeforeConfirm),
             Restarted = (int)Med(runs, r => r.Restarted),
             PerAgent = runs[^1].PerAgent,
+            CoordinatorCpuPer1000 = Med(runs, r => r.CoordinatorCpuPer1000),
             Repetitions = runs.Count,
         };
     }

@@ -28,6 +28,9 @@ public abstract class BenchSystem : IAsyncDisposable
     bool _virtualHostCreated;
     volatile WorkloadRun? _current;
 
+    /// <summary>The coordinator's process, for systems that have one (its CPU time is measured per run).</summary>
+    protected virtual int? CoordinatorPid => null;
+
     /// <summary>The run in progress, if any (for scenarios that watch it as it goes).</summary>
     public WorkloadRun? Current => _current;
 
@@ -167,6 +170,7 @@ public abstract class BenchSystem : IAsyncDisposable
         EnsureAlive();
         var run = new WorkloadRun($"{Tag}-{Guid.NewGuid().ToString("N")[..6]}", workload.Tasks);
         _current = run;
+        var cpuBefore = CoordinatorPid is { } before ? ProcessCpu.Seconds(before) : null;
         var timedOut = false;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(workload.Timeout);
@@ -186,7 +190,11 @@ public abstract class BenchSystem : IAsyncDisposable
             _current = null;
         }
         EnsureAlive();
-        return run.Summarise(label, AgentIds, timedOut);
+        var result = run.Summarise(label, AgentIds, timedOut);
+        var cpuAfter = CoordinatorPid is { } after ? ProcessCpu.Seconds(after) : null;
+        return cpuBefore is { } b && cpuAfter is { } a && result.Completed > 0
+            ? result with { CoordinatorCpuPer1000 = (a - b) * 1000 / result.Completed }
+            : result;
     }
 
     async Task PublishAllAsync(WorkloadRun run, Workload workload, CancellationToken cancellationToken)

@@ -14,6 +14,9 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
     bool scaledFleet = false) : BenchSystem(scaledFleet ? "scaled" : "coord", agents, concurrency)
 {
     readonly HttpClient _api = new() { Timeout = TimeSpan.FromSeconds(10) };
+    HostProcess? _coordinator;
+
+    protected override int? CoordinatorPid => _coordinator?.Pid;
 
     public string Strategy { get; } = strategy;
 
@@ -36,7 +39,7 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
             environment[key] = value;
         foreach (var (key, value) in Overrides)
             environment[key] = value;
-        Start("coordinator", RepositoryPaths.CoordinatorDll, [], environment);
+        _coordinator = Start("coordinator", RepositoryPaths.CoordinatorDll, [], environment);
 
         await Poll.UntilAsync(async () =>
             {
