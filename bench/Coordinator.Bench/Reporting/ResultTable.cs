@@ -21,7 +21,11 @@ public static class ResultTable
             ("Jain fairness", r => F(r.Jain, "0.0000")),
             ("started before confirm seen", r => r.StartedBeforeConfirm.ToString(CultureInfo.InvariantCulture)),
             ("started more than once", r => r.Restarted.ToString(CultureInfo.InvariantCulture)),
-            ("coordinator CPU s per 1,000 tasks", r => F(r.CoordinatorCpuPer1000, "0.00")),
+            ("CPU s per 1,000 tasks: coordinator", r => F(r.Cpu.Coordinator, "0.00")),
+            ("  agents (all)", r => F(r.Cpu.Agents, "0.00")),
+            ("  broker", r => F(r.Cpu.Broker, "0.00")),
+            ("  bench", r => F(r.Cpu.Bench, "0.00")),
+            ("  whole machine (all cores)", r => F(r.Cpu.MachineBusy, "0.00")),
         };
         const int nameWidth = 40;
         var width = Math.Max(22, results.Max(r => Math.Max(r.Label.Length, rows.Max(row => row.Value(r).Length))) + 2);
@@ -50,6 +54,8 @@ public static class ResultTable
         (r.TimedOut ? " TIMED OUT" : "");
 
     public static string F(double value, string format) => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
+    public static string F(double? value, string format) => value is { } v ? F(v, format) : "-";
+
 
     static string Short(string agentId) => agentId[(agentId.LastIndexOf('-') + 1)..];
 }

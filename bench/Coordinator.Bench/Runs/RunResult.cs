@@ -22,8 +22,11 @@ public sealed record RunResult
     public int Restarted { get; init; }
     public IReadOnlyDictionary<string, int> PerAgent { get; init; } = new Dictionary<string, int>();
     public int Repetitions { get; init; } = 1;
-    /// <summary>CPU seconds the coordinator process spent per 1,000 completed tasks (coordinated systems only).</summary>
-    public double CoordinatorCpuPer1000 { get; init; } = double.NaN;
+    /// <summary>
+    /// CPU seconds per 1,000 completed tasks spent by the coordinator process (coordinated systems only), the agents, the
+    /// broker, the bench and the whole machine; null where a figure could not be read.
+    /// </summary>
+    public Infrastructure.CpuShares Cpu { get; init; } = new(null, null, null, null, null);
 
     /// <summary>Jain's fairness index (Σx)² / (n·Σx²); 1 is perfectly even.</summary>
     public static double JainIndex(IReadOnlyCollection<int> counts)
@@ -58,14 +61,23 @@ public sealed record RunResult
             StartedBeforeConfirm = (int)Med(runs, r => r.StartedBeforeConfirm),
             Restarted = (int)Med(runs, r => r.Restarted),
             PerAgent = runs[^1].PerAgent,
-            CoordinatorCpuPer1000 = Med(runs, r => r.CoordinatorCpuPer1000),
+            Cpu = new Infrastructure.CpuShares(Med(runs, r => r.Cpu.Coordinator), Med(runs, r => r.Cpu.Agents), Med(runs, r => r.Cpu.Broker),
+                Med(runs, r => r.Cpu.Bench), Med(runs, r => r.Cpu.MachineBusy)),
             Repetitions = runs.Count,
         };
     }
 
-    static double Med(IReadOnlyList<RunResult> runs, Func<RunResult, double> figure)
+    static double? Med(IReadOnlyList<RunResult> runs, Func<RunResult, double?> figure)
     {
-        var values = runs.Select(figure).Where(v => !double.IsNaN(v)).Order().ToList();
+        var values = runs.Select(figure).OfType<double>().ToList();
+        return values.Count == 0 ? null : Med(values);
+    }
+
+    static double Med(IReadOnlyList<RunResult> runs, Func<RunResult, double> figure) => Med(runs.Select(figure).ToList());
+
+    static double Med(List<double> all)
+    {
+        var values = all.Where(v => !double.IsNaN(v)).Order().ToList();
         if (values.Count == 0)
             return double.NaN;
         return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;

@@ -170,7 +170,7 @@ public abstract class BenchSystem : IAsyncDisposable
         EnsureAlive();
         var run = new WorkloadRun($"{Tag}-{Guid.NewGuid().ToString("N")[..6]}", workload.Tasks);
         _current = run;
-        var cpuBefore = CoordinatorPid is { } before ? ProcessCpu.Seconds(before) : null;
+        var cpuBefore = CpuShares.Take(CoordinatorPid, AgentPids());
         var timedOut = false;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(workload.Timeout);
@@ -191,10 +191,14 @@ public abstract class BenchSystem : IAsyncDisposable
         }
         EnsureAlive();
         var result = run.Summarise(label, AgentIds, timedOut);
-        var cpuAfter = CoordinatorPid is { } after ? ProcessCpu.Seconds(after) : null;
-        return cpuBefore is { } b && cpuAfter is { } a && result.Completed > 0
-            ? result with { CoordinatorCpuPer1000 = (a - b) * 1000 / result.Completed }
-            : result;
+        var cpu = CpuShares.Take(CoordinatorPid, AgentPids()).Per1000Since(cpuBefore, result.Completed);
+        return result with { Cpu = cpu };
+    }
+
+    List<int> AgentPids()
+    {
+        lock (_processes)
+            return [.. _agentProcesses.Values.Where(p => !p.HasExited).Select(p => p.Pid)];
     }
 
     async Task PublishAllAsync(WorkloadRun run, Workload workload, CancellationToken cancellationToken)

@@ -69,6 +69,10 @@ public static class TaskRegistration
     public static void ConfigureTaskResultsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
         cfg.ReceiveEndpoint(Contracts.EntityNames.TaskResultsQueue, e =>
         {
+            // Each result mostly waits for the ledger's next batch; a slot is freed before that wait, so a result that
+            // queues behind others keeps its agent looking busy (and new tasks off it) for longer.
+            e.PrefetchCount = 128;
+            e.ConcurrentMessageLimit = 128;
             e.DiscardSkippedMessages();
             e.UseInMemoryOutbox(context);
             e.ConfigureConsumer<TaskStartedConsumer>(context);
