@@ -6,8 +6,18 @@ namespace Coordinator.Contracts;
 /// </summary>
 public static class EntityNames
 {
-    /// <summary>Exchange (and queue) agents send their commands to: register, heartbeat, drain, unregister.</summary>
+    /// <summary>
+    /// Exchange (and queue) agents send their commands to: register, drain, unregister. Heartbeats sent here are still
+    /// taken (agents built before heartbeats had a queue of their own send them here), behind the commands.
+    /// </summary>
     public const string AgentControl = "coordinator.agents";
+
+    /// <summary>
+    /// Exchange (and queue) agents send their heartbeats to, apart from their commands, so a registration never waits
+    /// behind a fleet's heartbeats. The queue is bounded (the oldest heartbeats are dropped first: a newer one from the
+    /// same agent says more).
+    /// </summary>
+    public const string Heartbeats = "coordinator.heartbeats";
 
     /// <summary>Fanout exchange carrying every agent lifecycle event (registered, state changed, failed, ...).</summary>
     public const string AgentEvents = "coordinator.agent-events";
@@ -41,7 +51,7 @@ public static class EntityNames
         [typeof(RegisterAgent)] = AgentControl,
         [typeof(UnregisterAgent)] = AgentControl,
         [typeof(DrainAgent)] = AgentControl,
-        [typeof(AgentHeartbeat)] = AgentControl,
+        [typeof(AgentHeartbeat)] = Heartbeats,
         [typeof(AgentRegistered)] = AgentEvents,
         [typeof(AgentRegistrationRejected)] = AgentEvents,
         [typeof(AgentHeartbeatRejected)] = AgentEvents,
@@ -60,6 +70,7 @@ public static class EntityNames
         [typeof(AgentHeartbeatMissed)] = AgentHealth,
         [typeof(AgentFailureDetected)] = AgentHealth,
         [typeof(AgentHealthAssessed)] = AgentHealth,
+        [typeof(AgentHealthReported)] = AgentHealth,
     };
 
     /// <summary>The exchange a contract is published to, or null for one that is not part of the public surface.</summary>

@@ -26,6 +26,13 @@ public sealed class CoordinatorOptions : IValidatableObject
     [Range(1, 100)]
     public int FailureThreshold { get; set; } = 3;
 
+    /// <summary>
+    /// How often what the agents' heartbeats said (last heard, usage, load) is written to the saga store, in one batch.
+    /// Heartbeats themselves are taken in memory; only changes of state go through the saga at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan LivenessPersistInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often the health sweep looks for silent agents.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan HealthSweepInterval { get; set; } = TimeSpan.FromMilliseconds(250);

@@ -23,6 +23,7 @@ public static class CoordinatorRegistration
         // The database first: its migrator must run before the bus starts consuming.
         services.AddCoordinatorPersistence(configuration);
         services.AddAgentServices();
+        services.AddAgentLivenessWriter();
         services.AddTaskDistribution();
         services.AddAgentHealthMonitoring(configuration);
         services.AddCoordinatorApi();
@@ -47,6 +48,7 @@ public static class CoordinatorRegistration
                 cfg.ConfigureTaskResultsEndpoint(context);
                 cfg.ConfigureTaskFaultsEndpoint(context);
                 cfg.ConfigureFleetEndpoint(context);
+                cfg.ConfigureHeartbeatsEndpoint(context);
                 cfg.ConfigureEndpoints(context);
             });
         });
@@ -55,7 +57,7 @@ public static class CoordinatorRegistration
 
     /// <summary>
     /// <c>coordinator.fleet</c>, bound to <c>coordinator.agent-events</c>, where each capability reacts to the fleet's events:
-    /// state changes refresh the placement view at once (Agents); AgentFailed and AgentUnregistered move the agent's work
+    /// state changes reload that agent into the placement view at once (Agents); AgentFailed and AgentUnregistered move the agent's work
     /// (Tasks) and restart a supervised agent (Provisioning); a failed agent back as the same instance is a false alarm
     /// (Health). The other lifecycle events are discarded, not parked.
     /// </summary>

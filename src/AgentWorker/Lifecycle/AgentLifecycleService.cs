@@ -19,6 +19,8 @@ public sealed partial class AgentLifecycleService(
     ILogger<AgentLifecycleService> logger) : BackgroundService
 {
     static readonly Uri ControlAddress = new($"exchange:{EntityNames.AgentControl}");
+    /// <summary>Heartbeats go apart from the commands, so the coordinator takes a registration before a fleet's heartbeats.</summary>
+    static readonly Uri HeartbeatAddress = new($"exchange:{EntityNames.Heartbeats}");
 
     readonly CancellationTokenSource _heartbeats = new();
     volatile bool _registered;
@@ -138,9 +140,18 @@ public sealed partial class AgentLifecycleService(
         timeout.CancelAfter(SendTimeout);
         try
         {
-            var endpoint = await bus.GetSendEndpoint(ControlAddress);
-            // A heartbeat nobody read within a few intervals is worthless: let the broker drop it.
-            await endpoint.Send(message, ctx => ctx.TimeToLive = options.HeartbeatInterval * 5, timeout.Token);
+            // No time-to-live on heartbeats: one that waits in the coordinator's queue is counted there (a coordinator that
+            // is behind judges silence net of what waits), and the queue itself is bounded, the oldest dropped first. Nor
+            // are they written to the broker's disk: a heartbeat is worth nothing after a broker restart. A command nobody
+            // read within a few intervals is worthless: the broker drops it.
+            var endpoint = await bus.GetSendEndpoint(message is AgentHeartbeat ? HeartbeatAddress : ControlAddress);
+            await endpoint.Send(message, ctx =>
+            {
+                if (message is AgentHeartbeat)
+                    ctx.Durable = false;
+                else
+                    ctx.TimeToLive = options.HeartbeatInterval * 5;
+            }, timeout.Token);
             return true;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -7,12 +7,13 @@ namespace Coordinator.Agents;
 
 /// <summary>
 /// Goes through the state machine for every change (so the saga stays the one authority) and reads
-/// the saga store for status.
+/// the saga store for status, with what the agents' heartbeats said since (<see cref="HeartbeatBook"/>).
 /// </summary>
 public sealed class AgentCoordinator(
     IRequestClient<RegisterAgent> registrationClient,
     IBus bus,
     IDbContextFactory<CoordinatorDbContext> dbFactory,
+    HeartbeatBook heartbeats,
     TimeProvider time) : IAgentCoordinator
 {
     public async Task<RegistrationResult> RegisterAgentAsync(RegisterAgent registration, CancellationToken cancellationToken)
@@ -44,15 +45,18 @@ public sealed class AgentCoordinator(
         var id = AgentIdentity.CorrelationIdOf(agentId);
         await using var db = dbFactory.CreateDbContext();
         var saga = await db.Agents().AsNoTracking().SingleOrDefaultAsync(a => a.CorrelationId == id, cancellationToken);
-        return saga is null ? null : AgentView.From(saga);
+        return saga is null ? null : ViewOf(saga);
     }
 
     public async Task<IReadOnlyList<AgentView>> ListAgentsAsync(CancellationToken cancellationToken)
     {
         await using var db = dbFactory.CreateDbContext();
         var sagas = await db.Agents().AsNoTracking().OrderBy(a => a.AgentId).ToListAsync(cancellationToken);
-        return sagas.Select(AgentView.From).ToList();
+        return sagas.Select(ViewOf).ToList();
     }
+
+    AgentView ViewOf(AgentState saga) =>
+        AgentView.From(saga, heartbeats.Find(saga.AgentId) is { } heard && heard.InstanceId == saga.InstanceId ? heard : null);
 
     public async Task<bool> HandleAgentFailureAsync(string agentId, string reason, CancellationToken cancellationToken)
     {

@@ -12,15 +12,45 @@ public static class AgentRegistration
         x.AddSagaStateMachine<AgentStateMachine, AgentState, AgentStateDefinition>().EntityFrameworkRepository();
         x.AddRequestClient<RegisterAgent>(new Uri($"exchange:{EntityNames.AgentControl}"), RequestTimeout.After(s: 10));
         x.AddConsumer<AgentStateChangedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<HeartbeatConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<ControlQueueHeartbeatConsumer, ControlQueueHeartbeatConsumerDefinition>();
         return x;
     }
+
+    /// <summary>
+    /// Largest number of heartbeats <c>coordinator.heartbeats</c> holds: beyond it the oldest are dropped (a newer one from
+    /// the same agent says more). A thousand agents at 1 Hz fill it in 100 s of a coordinator that is away.
+    /// </summary>
+    public const int HeartbeatQueueLimit = 100_000;
+
+    /// <summary>
+    /// <c>coordinator.heartbeats</c>: heartbeats apart from the agents' commands, so a registration never waits behind them.
+    /// Bounded (the oldest dropped first); taken many at a time, each in memory. A heartbeat that cannot be processed is
+    /// logged and dropped, never parked: the next one says more.
+    /// </summary>
+    public static void ConfigureHeartbeatsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
+        cfg.ReceiveEndpoint(EntityNames.Heartbeats, e =>
+        {
+            e.ConfigureConsumeTopology = false; // agents send to this endpoint's own exchange
+            e.SetQueueArgument("x-max-length", HeartbeatQueueLimit);
+            e.SetQueueArgument("x-overflow", "drop-head");
+            e.PrefetchCount = 512;
+            e.ConcurrentMessageLimit = 64;
+            e.DiscardSkippedMessages();
+            e.DiscardFaultedMessages();
+            e.ConfigureConsumer<HeartbeatConsumer>(context);
+        });
+
+    /// <summary>What heartbeats said, written to the saga store in batches (needs the store).</summary>
+    public static IServiceCollection AddAgentLivenessWriter(this IServiceCollection services) => services.AddHostedService<LivenessWriter>();
 
     public static IServiceCollection AddAgentServices(this IServiceCollection services)
     {
         services.AddSingleton<RegistrationRules>();
         services.AddScoped<AcceptRegistrationActivity>();
         services.AddScoped<RejectRegistrationActivity>();
-        services.AddScoped<RejectHeartbeatActivity>();
+        services.AddSingleton<HeartbeatBook>();
+        services.AddSingleton<HeartbeatIntake>();
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<AgentRegistryLoader>();
         services.AddScoped<IAgentCoordinator, AgentCoordinator>();

@@ -9,5 +9,5 @@ namespace Coordinator.Agents;
 /// </summary>
 public sealed class AgentStateChangedConsumer(AgentRegistryLoader loader) : IConsumer<AgentStateChanged>
 {
-    public Task Consume(ConsumeContext<AgentStateChanged> context) => loader.RefreshAsync(context.CancellationToken);
+    public Task Consume(ConsumeContext<AgentStateChanged> context) => loader.RefreshOneAsync(context.Message.AgentId, context.CancellationToken);
 }

@@ -6,8 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace Coordinator.Agents;
 
 /// <summary>
-/// The agent saga's endpoint: the documented queue <c>coordinator.agents</c>, fed by agents' commands
-/// and bound to the internal health-verdict exchange. Concurrency conflicts are retried (reload and replay).
+/// The agent saga's endpoint: the documented queue <c>coordinator.agents</c>, fed by agents' commands (and heartbeats of
+/// agents that still send them here, taken by <see cref="ControlQueueHeartbeatConsumer"/>) and bound to the internal health exchange
+/// (verdicts, and reports forwarded from heartbeats). Concurrency conflicts are retried (reload and replay).
 /// </summary>
 public sealed class AgentStateDefinition : SagaDefinition<AgentState>
 {
@@ -53,5 +54,6 @@ public sealed class AgentStateDefinition : SagaDefinition<AgentState>
         : context.TryGetMessage<AgentHeartbeatMissed>(out var missed) ? missed.Message.AgentId
         : context.TryGetMessage<AgentFailureDetected>(out var failure) ? failure.Message.AgentId
         : context.TryGetMessage<AgentHealthAssessed>(out var assessed) ? assessed.Message.AgentId
+        : context.TryGetMessage<AgentHealthReported>(out var reported) ? reported.Message.AgentId
         : "");
 }

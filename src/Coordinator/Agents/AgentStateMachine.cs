@@ -16,10 +16,10 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         InstanceState(x => x.CurrentState);
 
         Event(() => RegisterRequested, e => e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId)));
-        Event(() => HeartbeatReceived, e =>
+        Event(() => HealthReported, e =>
         {
             e.CorrelateById(ctx => AgentIdentity.CorrelationIdOf(ctx.Message.AgentId));
-            e.OnMissingInstance(m => m.ExecuteAsync(HeartbeatRejection.UnknownAgent));
+            e.OnMissingInstance(m => m.Discard());
         });
         Event(() => DrainRequested, e =>
         {
@@ -86,9 +86,11 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
             When(RegisterRequested, ctx => rules.Validate(ctx.Message) is not null)
                 .Activity(x => x.OfType<RejectRegistrationActivity>()));
 
+        // What the agent's heartbeats say, forwarded by the heartbeat consumer only when it matters here: a different
+        // reported status, or a sign of life after silence. Other heartbeats never reach the saga.
         During(Active, Degraded, Unhealthy,
-            When(HeartbeatReceived, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
-                .Then(ctx => RecordHeartbeat(ctx, time))
+            When(HealthReported, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Then(ctx => RecordReport(ctx, time))
                 .If(ctx => IsLatest(ctx) && Effective(ctx.Saga) == AgentHealthStatus.Healthy, b => b.TransitionTo(Active))
                 .If(ctx => IsLatest(ctx) && Effective(ctx.Saga) == AgentHealthStatus.Degraded, b => b.TransitionTo(Degraded))
                 .If(ctx => IsLatest(ctx) && Effective(ctx.Saga) == AgentHealthStatus.Unhealthy, b => b.TransitionTo(Unhealthy)));
@@ -105,16 +107,12 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
             When(HealthAssessed).Then(ctx => ApplyAssessment(ctx.Saga, ctx.Message, time)));
 
         During(Draining,
-            When(HeartbeatReceived, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
-                .Then(ctx => RecordHeartbeat(ctx, time)));
+            When(HealthReported, ctx => IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
+                .Then(ctx => RecordReport(ctx, time)));
 
+        // A report of an instance that is no longer the registered one (it was replaced meanwhile) is out of date.
         During(Active, Degraded, Unhealthy, Draining,
-            When(HeartbeatReceived, ctx => !IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
-                .Activity(x => x.OfType<RejectHeartbeatActivity>()));
-
-        During(Failed,
-            When(HeartbeatReceived)
-                .Activity(x => x.OfType<RejectHeartbeatActivity>()));
+            When(HealthReported, ctx => !IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId)));
 
         During(Active, Degraded, Draining,
             When(HeartbeatMissed, ctx => !IsStaleVerdict(ctx.Saga, ctx.Message.LastHeartbeat))
@@ -158,13 +156,14 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
 
         // Late and duplicate events, ignored explicitly.
         During(Failed,
+            Ignore(HealthReported),
             Ignore(HeartbeatMissed),
             Ignore(FailureDetected),
             Ignore(HealthAssessed),
             Ignore(DrainRequested));
         During(Unregistered,
             Ignore(HealthAssessed),
-            Ignore(HeartbeatReceived),
+            Ignore(HealthReported),
             Ignore(HeartbeatMissed),
             Ignore(FailureDetected),
             Ignore(DrainRequested),
@@ -206,7 +205,7 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
     public State Unregistered { get; private set; } = null!;
 
     public Event<RegisterAgent> RegisterRequested { get; private set; } = null!;
-    public Event<AgentHeartbeat> HeartbeatReceived { get; private set; } = null!;
+    public Event<AgentHealthReported> HealthReported { get; private set; } = null!;
     public Event<DrainAgent> DrainRequested { get; private set; } = null!;
     public Event<UnregisterAgent> UnregisterRequested { get; private set; } = null!;
     public Event<AgentHeartbeatMissed> HeartbeatMissed { get; private set; } = null!;
@@ -250,7 +249,7 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         return reported == AgentHealthStatus.Healthy ? "heartbeat" : $"agent reported {reported}";
     }
 
-    static bool IsLatest(BehaviorContext<AgentState, AgentHeartbeat> ctx) => ctx.Saga.LastHeartbeatSentAt == ctx.Message.Timestamp;
+    static bool IsLatest(BehaviorContext<AgentState, AgentHealthReported> ctx) => ctx.Saga.LastHeartbeatSentAt == ctx.Message.SentAt.ToUniversalTime();
 
     static void ApplyRegistration(BehaviorContext<AgentState, RegisterAgent> ctx, TimeProvider time)
     {
@@ -285,21 +284,22 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
         saga.UpdatedAt = now;
     }
 
-    static void RecordHeartbeat(BehaviorContext<AgentState, AgentHeartbeat> ctx, TimeProvider time)
+    static void RecordReport(BehaviorContext<AgentState, AgentHealthReported> ctx, TimeProvider time)
     {
         var saga = ctx.Saga;
         var message = ctx.Message;
-        var now = time.GetUtcNow();
-        saga.HeartbeatCount++;
-        saga.UpdatedAt = now;
-        // Liveness is measured on the coordinator's clock; the agent's own timestamp only orders its reports.
-        if (saga.LastHeartbeat is null || saga.LastHeartbeat < now)
-            saga.LastHeartbeat = now;
-        if (saga.LastHeartbeatSentAt is { } latest && latest > message.Timestamp)
-            return; // out of order: counted, but an older report never overwrites a newer one
+        saga.UpdatedAt = time.GetUtcNow();
+        saga.HeartbeatCount = Math.Max(saga.HeartbeatCount, message.HeartbeatCount);
+        // Liveness is measured on the coordinator's clock (when it heard the heartbeat); the agent's own timestamp only orders reports.
+        var heard = message.LastHeartbeat.ToUniversalTime();
+        if (saga.LastHeartbeat is null || saga.LastHeartbeat < heard)
+            saga.LastHeartbeat = heard;
+        var sent = message.SentAt.ToUniversalTime();
+        if (saga.LastHeartbeatSentAt is { } latest && latest > sent)
+            return; // out of order: an older report never overwrites a newer one
 
         var health = message.Health;
-        saga.LastHeartbeatSentAt = message.Timestamp.ToUniversalTime();
+        saga.LastHeartbeatSentAt = sent;
         saga.ReportedStatus = health.Status.ToString();
         saga.CpuPercent = health.Usage.CpuPercent;
         saga.MemoryUsedMb = health.Usage.MemoryMb;

@@ -21,38 +21,45 @@ public sealed record AgentView
     public required int ActiveTasks { get; init; }
     public required AgentHealthView Health { get; init; }
 
-    public static AgentView From(AgentState saga) => new()
+    /// <summary>The saga as stored, with what the agent's heartbeats said since (when this coordinator heard them).</summary>
+    public static AgentView From(AgentState saga, HeartbeatBook.Entry? heard = null)
     {
-        AgentId = saga.AgentId,
-        InstanceId = saga.InstanceId,
-        State = saga.CurrentState,
-        PreviousState = saga.PreviousState,
-        StateReason = saga.StateReason,
-        Capabilities = saga.Capabilities,
-        Resources = new AgentResources { CpuCores = saga.CpuCores, MemoryMb = saga.MemoryMb, DiskMb = saga.DiskMb },
-        MaxConcurrentTasks = saga.MaxConcurrentTasks,
-        Metadata = new AgentMetadata
+        var health = heard?.Health;
+        return new AgentView
         {
-            AgentType = saga.AgentType,
-            Version = saga.AgentVersion,
-            StartedAt = saga.StartedAt,
-            HostName = saga.HostName,
-            ProcessId = saga.ProcessId,
-            Labels = saga.Labels,
-        },
-        RegisteredAt = saga.RegisteredAt,
-        LastHeartbeat = saga.LastHeartbeat,
-        UpdatedAt = saga.UpdatedAt,
-        ActiveTasks = saga.ActiveTasks,
-        Health = new AgentHealthView
-        {
-            ReportedStatus = saga.ReportedStatus,
-            AssessedStatus = string.IsNullOrEmpty(saga.AssessedStatus) ? "Healthy" : saga.AssessedStatus,
-            AssessedReason = saga.AssessedReason,
-            Usage = new ResourceUsage { CpuPercent = saga.CpuPercent, MemoryMb = saga.MemoryUsedMb, DiskMb = saga.DiskUsedMb },
-            ErrorCount = saga.ErrorCount,
-            MissedHeartbeats = saga.MissedHeartbeats,
-            HeartbeatCount = saga.HeartbeatCount,
-        },
-    };
+            AgentId = saga.AgentId,
+            InstanceId = saga.InstanceId,
+            State = saga.CurrentState,
+            PreviousState = saga.PreviousState,
+            StateReason = saga.StateReason,
+            Capabilities = saga.Capabilities,
+            Resources = new AgentResources { CpuCores = saga.CpuCores, MemoryMb = saga.MemoryMb, DiskMb = saga.DiskMb },
+            MaxConcurrentTasks = saga.MaxConcurrentTasks,
+            Metadata = new AgentMetadata
+            {
+                AgentType = saga.AgentType,
+                Version = saga.AgentVersion,
+                StartedAt = saga.StartedAt,
+                HostName = saga.HostName,
+                ProcessId = saga.ProcessId,
+                Labels = saga.Labels,
+            },
+            RegisteredAt = saga.RegisteredAt,
+            LastHeartbeat = Later(saga.LastHeartbeat, heard?.LastHeartbeat),
+            UpdatedAt = saga.UpdatedAt,
+            ActiveTasks = health?.ActiveTasks ?? saga.ActiveTasks,
+            Health = new AgentHealthView
+            {
+                ReportedStatus = saga.ReportedStatus,
+                AssessedStatus = string.IsNullOrEmpty(saga.AssessedStatus) ? "Healthy" : saga.AssessedStatus,
+                AssessedReason = saga.AssessedReason,
+                Usage = health?.Usage ?? new ResourceUsage { CpuPercent = saga.CpuPercent, MemoryMb = saga.MemoryUsedMb, DiskMb = saga.DiskUsedMb },
+                ErrorCount = health?.ErrorCount ?? saga.ErrorCount,
+                MissedHeartbeats = saga.MissedHeartbeats,
+                HeartbeatCount = Math.Max(saga.HeartbeatCount, heard?.Count ?? 0),
+            },
+        };
+    }
+
+    static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
 }

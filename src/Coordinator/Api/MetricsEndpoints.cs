@@ -15,7 +15,7 @@ public static class MetricsEndpoints
     public static IEndpointRouteBuilder MapMetricsEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/metrics", async (TaskQueries tasks, AgentRegistry registry, TaskPlacement placement, ResourceReporter resources,
-            BrokerQueues queues, StrategySelector strategies, RecoveryMetrics recovery, CancellationToken ct) =>
+            BrokerQueues queues, StrategySelector strategies, RecoveryMetrics recovery, HealthFigures health, CancellationToken ct) =>
         {
             var agents = registry.All;
             var waiting = placement.Waiting;
@@ -36,6 +36,7 @@ public static class MetricsEndpoints
                 strategies = strategies.Names.Order(),
                 resources = resources.Report(),
                 recovery = recovery.Snapshot(),
+                detection = health.Snapshot(),
             });
         });
         return app;

@@ -37,8 +37,40 @@ public sealed class DetectionOptions : IValidatableObject
     [Range(2.0, 1000.0)]
     public double DeafFailureHeartbeats { get; set; } = 10.0;
 
-    /// <summary>Probe each live agent's queue for its consumer (a passive declare on the broker, exact and immediate).</summary>
+    /// <summary>
+    /// Probe agents' queues for their consumer (a passive declare on the broker, exact and immediate): every agent already
+    /// silent for an interval (at most <see cref="MaxSuspectProbes"/> a sweep), and <see cref="RoutineProbes"/> others in turn.
+    /// </summary>
     public bool ProbeConsumers { get; set; } = true;
+
+    /// <summary>Silent agents whose queue is probed per sweep, at most (the rest wait for the next sweep).</summary>
+    [Range(1, 10_000)]
+    public int MaxSuspectProbes { get; set; } = 100;
+
+    /// <summary>Agents heard from lately whose queue is probed per sweep, in turn (to find one that heartbeats but cannot receive work).</summary>
+    [Range(0, 10_000)]
+    public int RoutineProbes { get; set; } = 10;
+
+    /// <summary>
+    /// Measure the heartbeats still waiting in the coordinator's queues at each sweep (a passive declare): silence is judged
+    /// net of that backlog, so a coordinator that falls behind never fails agents for the silence it caused.
+    /// </summary>
+    public bool ProbeBacklog { get; set; } = true;
+
+    /// <summary>Verdicts (failed, unhealthy, assessed) published per sweep, at most; the rest follow in the next sweeps.</summary>
+    [Range(1, 100_000)]
+    public int MaxVerdictsPerSweep { get; set; } = 256;
+
+    /// <summary>
+    /// A verdict is sent once per transition; it is sent again only if the agent's state machine has not taken it this long
+    /// after, and the agent has stayed silent (a lost message, not a slow queue).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan VerdictResendAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The whole fleet is reloaded from the saga store this often (each agent also on its every state change).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan RegistryReloadInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Reported memory or disk use, as a share of what the agent declared, at which the coordinator calls it Degraded.</summary>
     [Range(0.01, 10.0)]

@@ -14,6 +14,8 @@ public static class HealthRegistration
     {
         services.AddValidatedOptions<DetectionOptions>(DetectionOptions.Section);
         services.AddSingleton<HeartbeatSweeper>();
+        services.AddSingleton<HeartbeatBacklog>();
+        services.AddSingleton<HealthFigures>();
         services.AddSingleton<PerformanceBaselines>();
         services.AddSingleton<AgentRetention>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))

@@ -1,5 +1,5 @@
-using Coordinator.Tasks.Recovery;
 using Coordinator.Agents;
+using Coordinator.Tasks.Recovery;
 using Coordinator.Contracts;
 using Coordinator.Messaging;
 using MassTransit;
@@ -7,8 +7,8 @@ using MassTransit;
 namespace Coordinator.Health;
 
 /// <summary>
-/// One pass of failure and condition detection over the live agents; also refreshes the in-memory registry.
-/// An agent is failed, whichever comes first, when:
+/// One pass of failure and condition detection over the live agents, from memory: the registry (each agent's saga as last
+/// loaded) and the <see cref="HeartbeatBook"/> (what its heartbeats said). An agent is failed, whichever comes first, when:
 /// <list type="bullet">
 /// <item>its queue has no consumer (its process or its connection is gone) and it has been silent for
 /// Detection:ConsumerLossHeartbeats intervals;</item>
@@ -16,13 +16,18 @@ namespace Coordinator.Health;
 /// least Detection:EarliestFailureHeartbeats intervals of silence;</item>
 /// <item>it has missed FailureThreshold heartbeats (UnhealthyThreshold makes it Unhealthy first).</item>
 /// </list>
-/// Silence is measured from the later of its last heartbeat and the moment this coordinator's bus became
-/// connected (so neither a coordinator restart nor a broker outage fails agents that could not be heard).
-/// Otherwise the coordinator's own verdict on its condition (resources near its declared limits, latency or
-/// errors off its baseline, no consumer while it still heartbeats) is published when it changes.
+/// Silence is measured from the later of its last heartbeat and the moment this coordinator's bus became connected (so
+/// neither a coordinator restart nor a broker outage fails agents that could not be heard), net of the heartbeats still
+/// waiting in this coordinator's queues (<see cref="HeartbeatBacklog"/>: it never fails an agent for its own lag).
+/// Otherwise the coordinator's own verdict on its condition (resources near its declared limits, latency or errors off
+/// its baseline, no consumer while it still heartbeats) is published when it changes. Each verdict is sent once per
+/// transition, and a sweep's work is bounded: probes and verdicts per sweep have ceilings, the rest waits a sweep.
 /// </summary>
 public sealed partial class HeartbeatSweeper(
+    AgentRegistry registry,
     AgentRegistryLoader loader,
+    HeartbeatBook heartbeats,
+    HeartbeatBacklog backlog,
     IBus publisher,
     IBusControl bus,
     CoordinatorOptions options,
@@ -31,6 +36,7 @@ public sealed partial class HeartbeatSweeper(
     PerformanceBaselines performance,
     AgentRecovery recovery,
     AssignmentWatchdog watchdog,
+    HealthFigures figures,
     TimeProvider time,
     ILogger<HeartbeatSweeper> logger)
 {
@@ -43,6 +49,9 @@ public sealed partial class HeartbeatSweeper(
     static readonly TimeSpan MaxDegradedPause = TimeSpan.FromSeconds(60);
     bool _judgingWhileDegraded;
 
+    /// <summary>A verdict sent: what it was and the last heartbeat it rested on (a heartbeat since makes it moot).</summary>
+    sealed record SentVerdict(string Kind, DateTimeOffset LastSeen, DateTimeOffset At);
+
     /// <summary>What the sweep remembers of one agent instance.</summary>
     sealed class Watch(Guid instanceId, HeartbeatHistory history)
     {
@@ -50,49 +59,74 @@ public sealed partial class HeartbeatSweeper(
         public HeartbeatHistory History { get; } = history;
         public DateTimeOffset? ConsumerMissingSince { get; set; }
         public (AgentHealthStatus Status, DateTimeOffset At)? LastPublished { get; set; }
+        public SentVerdict? Verdict { get; set; }
     }
 
     readonly Dictionary<string, Watch> _watches = new(StringComparer.Ordinal);
     DateTimeOffset _keptQueuesCheckedAt;
     static readonly TimeSpan KeptQueuesEvery = TimeSpan.FromSeconds(5);
+    int _routineProbeCursor;
 
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        var agents = await loader.RefreshAsync(cancellationToken);
+        var started = time.GetTimestamp();
+        if (registry.LoadedAt is not { } loaded || time.GetUtcNow() - loaded >= detection.RegistryReloadInterval)
+            await loader.RefreshAsync(cancellationToken);
+        else
+            registry.Rebuild();
 
         var now = time.GetUtcNow();
         if (!BrokerReachable(now))
             return 0;
-        var verdicts = 0;
-        var live = agents.Where(a => AgentStates.Live.Contains(a.CurrentState)).ToList();
+        var lag = await backlog.MeasureAsync(cancellationToken);
+        var live = registry.Sagas.Where(a => AgentStates.Live.Contains(a.CurrentState)).OrderBy(a => a.AgentId, StringComparer.Ordinal).ToList();
         foreach (var gone in _watches.Keys.Except(live.Select(a => a.AgentId)).ToList())
         {
             _watches.Remove(gone);
             performance.Forget(gone); // failed or gone: a registration brings it back without history
         }
-        var probing = detection.ProbeConsumers;
+
+        // Who is heard from lately and who is silent, net of this coordinator's own backlog.
+        var judged = new List<(AgentState Agent, Watch Watch, DateTimeOffset LastSeen, TimeSpan Silence, double Missed)>(live.Count);
         foreach (var agent in live)
         {
             var watch = WatchOf(agent);
-            watch.History.Observe(agent.HeartbeatCount, agent.LastHeartbeat ?? agent.RegisteredAt);
-            var lastSeen = Max(agent.LastHeartbeat ?? agent.RegisteredAt, _listeningSince);
-            var silence = now - lastSeen;
-            var missed = silence / options.HeartbeatInterval;
-            int? consumers = probing ? await probe.ConsumersAsync(EntityNames.AgentQueue(agent.AgentId), cancellationToken) : null;
-            if (consumers is null)
-                probing = false; // the broker did not answer: no more probes this sweep (each may take its timeout)
-            else
-                watch.ConsumerMissingSince = consumers == 0 ? watch.ConsumerMissingSince ?? now : null;
-            if ((FailureReason(watch, silence, missed, consumers, agent.AgentId) ?? DeafReason(watch, now, agent.AgentId)) is { } failure)
+            var heard = heartbeats.Find(agent.AgentId) is { } entry && entry.InstanceId == agent.InstanceId ? entry : null;
+            var lastHeartbeat = Latest(heard?.LastHeartbeat, agent.LastHeartbeat) ?? agent.RegisteredAt;
+            watch.History.Observe(Math.Max(heard?.Count ?? 0, agent.HeartbeatCount), lastHeartbeat);
+            var lastSeen = Max(Max(lastHeartbeat, agent.RegisteredAt), _listeningSince);
+            var silence = now - lastSeen - lag;
+            if (silence < TimeSpan.Zero)
+                silence = TimeSpan.Zero;
+            judged.Add((agent, watch, lastSeen, silence, silence / options.HeartbeatInterval));
+        }
+
+        var consumers = await ProbeAsync(judged.Select(j => (j.Agent.AgentId, j.Missed)).ToList(), cancellationToken);
+        var verdicts = 0;
+        var deferred = 0;
+        foreach (var (agent, watch, lastSeen, silence, missed) in judged)
+        {
+            if (verdicts >= detection.MaxVerdictsPerSweep)
             {
+                deferred++;
+                continue;
+            }
+            int? queueConsumers = consumers.TryGetValue(agent.AgentId, out var counted) ? counted : null;
+            if (queueConsumers is { } c)
+                watch.ConsumerMissingSince = c == 0 ? watch.ConsumerMissingSince ?? now : null;
+            if ((FailureReason(watch, silence, missed, queueConsumers, agent.AgentId) ?? DeafReason(watch, now, agent.AgentId)) is { } failure)
+            {
+                if (!ShouldSend(watch, "failed", lastSeen, now))
+                    continue;
                 LogFailed(agent.AgentId, failure);
                 await publisher.Publish(new AgentFailureDetected
                 {
                     AgentId = agent.AgentId,
                     Reason = failure,
-                    LastHeartbeat = agent.LastHeartbeat,
+                    LastHeartbeat = Latest(heartbeats.Find(agent.AgentId)?.LastHeartbeat, agent.LastHeartbeat),
                     Timestamp = now,
                 }, cancellationToken);
+                figures.VerdictSent("failed");
                 verdicts++;
                 continue;
             }
@@ -100,27 +134,75 @@ public sealed partial class HeartbeatSweeper(
             {
                 if (agent.CurrentState == AgentStates.Unhealthy)
                     continue;
+                if (!ShouldSend(watch, "unhealthy", lastSeen, now))
+                    continue;
                 LogMissed(agent.AgentId, (int)missed);
                 await publisher.Publish(new AgentHeartbeatMissed
                 {
                     AgentId = agent.AgentId,
                     MissedHeartbeats = (int)missed,
-                    LastHeartbeat = agent.LastHeartbeat,
+                    LastHeartbeat = Latest(heartbeats.Find(agent.AgentId)?.LastHeartbeat, agent.LastHeartbeat),
                     Timestamp = now,
                 }, cancellationToken);
+                figures.VerdictSent("unhealthy");
                 verdicts++;
                 continue;
             }
-            if (await AssessAsync(agent, watch, consumers, now, cancellationToken))
+            if (await AssessAsync(agent, watch, now, cancellationToken))
+            {
+                figures.VerdictSent("assessed");
                 verdicts++;
+            }
         }
+        if (deferred > 0)
+            LogDeferred(deferred, detection.MaxVerdictsPerSweep);
         verdicts += await watchdog.CheckAsync(_listeningSince, cancellationToken);
         if (now - _keptQueuesCheckedAt >= KeptQueuesEvery)
         {
             _keptQueuesCheckedAt = now;
             await recovery.RetryKeptQueuesAsync(live.Select(a => a.AgentId).ToHashSet(StringComparer.Ordinal), publisher, cancellationToken);
         }
+        figures.Swept(live.Count, consumers.Count, time.GetElapsedTime(started));
         return verdicts;
+    }
+
+    /// <summary>
+    /// Once per transition: a verdict of this kind resting on the same last heartbeat is not sent again, unless the state
+    /// machine has not taken it after Detection:VerdictResendAfter (a lost message).
+    /// </summary>
+    bool ShouldSend(Watch watch, string kind, DateTimeOffset lastSeen, DateTimeOffset now)
+    {
+        if (watch.Verdict is { } sent && sent.Kind == kind && sent.LastSeen == lastSeen && now - sent.At < detection.VerdictResendAfter)
+        {
+            figures.VerdictHeldBack();
+            return false;
+        }
+        watch.Verdict = new SentVerdict(kind, lastSeen, now);
+        return true;
+    }
+
+    /// <summary>
+    /// Consumer counts of the agents worth asking about: every silent one (missed at least one interval), up to
+    /// Detection:MaxSuspectProbes, and Detection:RoutineProbes of the others in turn. One passive declare each.
+    /// </summary>
+    async Task<Dictionary<string, int>> ProbeAsync(List<(string AgentId, double Missed)> agents, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (!detection.ProbeConsumers || agents.Count == 0)
+            return counts;
+        var suspects = agents.Where(a => a.Missed >= 1).OrderByDescending(a => a.Missed).Take(detection.MaxSuspectProbes).Select(a => a.AgentId).ToList();
+        var others = agents.Where(a => a.Missed < 1).Select(a => a.AgentId).ToList();
+        var routine = new List<string>();
+        for (var i = 0; i < Math.Min(detection.RoutineProbes, others.Count); i++)
+            routine.Add(others[(_routineProbeCursor + i) % others.Count]);
+        _routineProbeCursor = others.Count == 0 ? 0 : (_routineProbeCursor + routine.Count) % others.Count;
+        foreach (var agentId in suspects.Concat(routine))
+        {
+            if (await probe.ConsumersAsync(EntityNames.AgentQueue(agentId), cancellationToken) is not { } consumers)
+                break; // the broker did not answer: no more probes this sweep (each may take its timeout)
+            counts[agentId] = consumers;
+        }
+        return counts;
     }
 
     Watch WatchOf(AgentState agent)
@@ -151,15 +233,16 @@ public sealed partial class HeartbeatSweeper(
             : null;
 
     /// <summary>Publishes the coordinator's verdict on the agent's condition when it differs from what its saga holds.</summary>
-    async Task<bool> AssessAsync(AgentState agent, Watch watch, int? consumers, DateTimeOffset now, CancellationToken cancellationToken)
+    async Task<bool> AssessAsync(AgentState agent, Watch watch, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var findings = new List<(AgentHealthStatus Status, string Reason)>();
+        var usage = registry.Find(agent.AgentId)?.Health.Usage ?? new ResourceUsage { MemoryMb = agent.MemoryUsedMb, DiskMb = agent.DiskUsedMb };
 
         if (watch.ConsumerMissingSince is { } missingSince && now - missingSince >= 2 * options.HeartbeatInterval)
             findings.Add((AgentHealthStatus.Unhealthy, $"no consumer on {EntityNames.AgentQueue(agent.AgentId)} for {(now - missingSince).TotalSeconds:0.0} s: it cannot receive work"));
-        if (ResourceFinding("memory", agent.MemoryUsedMb, agent.MemoryMb) is { } memory)
+        if (ResourceFinding("memory", usage.MemoryMb, agent.MemoryMb) is { } memory)
             findings.Add(memory);
-        if (ResourceFinding("disk", agent.DiskUsedMb, agent.DiskMb) is { } disk)
+        if (ResourceFinding("disk", usage.DiskMb, agent.DiskMb) is { } disk)
             findings.Add(disk);
         if (performance.Assess(agent.AgentId) is { Status: not AgentHealthStatus.Healthy } slow)
             findings.Add(slow);
@@ -226,6 +309,8 @@ public sealed partial class HeartbeatSweeper(
 
     static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
+    static DateTimeOffset? Latest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a > b ? a : b;
+
     [LoggerMessage(LogLevel.Warning, "Bus not connected ({Description}): no heartbeat verdicts until it is back")]
     partial void LogBrokerLost(string description);
 
@@ -240,6 +325,9 @@ public sealed partial class HeartbeatSweeper(
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId} failed: {Reason}")]
     partial void LogFailed(string agentId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "{Deferred} verdicts wait for the next sweep (at most {Limit} a sweep)")]
+    partial void LogDeferred(int deferred, int limit);
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId} assessed {Status} by the coordinator: {Reason}")]
     partial void LogAssessed(string agentId, AgentHealthStatus status, string reason);

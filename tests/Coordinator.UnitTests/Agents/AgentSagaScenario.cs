@@ -57,10 +57,16 @@ public abstract class AgentSagaScenario : IAsyncLifetime
         Timestamp = Time.GetUtcNow(),
     };
 
-    protected AgentHeartbeat Heartbeat(RegisterAgent registration, AgentHealthStatus status = AgentHealthStatus.Healthy, int activeTasks = 0)
+    long _heartbeats;
+
+    /// <summary>
+    /// What the heartbeat consumer forwards to the state machine for a heartbeat that matters (a status change, or a sign
+    /// of life after silence): heard now, the agent's latest.
+    /// </summary>
+    protected AgentHealthReported Report(RegisterAgent registration, AgentHealthStatus status = AgentHealthStatus.Healthy, int activeTasks = 0)
     {
         Time.Advance(TimeSpan.FromMilliseconds(10));
-        return new AgentHeartbeat
+        return new AgentHealthReported
         {
             AgentId = registration.AgentId,
             InstanceId = registration.InstanceId,
@@ -72,6 +78,9 @@ public abstract class AgentSagaScenario : IAsyncLifetime
                 LastHeartbeat = Time.GetUtcNow(),
                 ErrorCount = 1,
             },
+            LastHeartbeat = Time.GetUtcNow(),
+            SentAt = Time.GetUtcNow(),
+            HeartbeatCount = ++_heartbeats,
             Timestamp = Time.GetUtcNow(),
         };
     }

@@ -12,7 +12,7 @@ public class When_an_agent_stops_gracefully : AgentSagaScenario
         await Deliver(new DrainAgent { AgentId = "alpha", InstanceId = agent.InstanceId, Timestamp = Time.GetUtcNow() });
         Assert.NotNull(await Saga.Exists(Id("alpha"), Machine.Draining));
 
-        await Deliver(Heartbeat(agent, activeTasks: 1));
+        await Deliver(Report(agent, activeTasks: 1));
         Assert.Equal(Machine.Draining.Name, Instance("alpha").CurrentState);
 
         await Deliver(new UnregisterAgent { AgentId = "alpha", InstanceId = agent.InstanceId, Reason = "graceful stop", Timestamp = Time.GetUtcNow() });
@@ -28,7 +28,7 @@ public class When_an_agent_stops_gracefully : AgentSagaScenario
         var unregister = new UnregisterAgent { AgentId = "alpha", InstanceId = agent.InstanceId, Timestamp = Time.GetUtcNow() };
         await Deliver(unregister);
 
-        await Deliver(Heartbeat(agent));
+        await Deliver(Report(agent));
         await Deliver(unregister with { Timestamp = Time.GetUtcNow() });
         await Deliver(new DrainAgent { AgentId = "alpha", InstanceId = agent.InstanceId, Timestamp = Time.GetUtcNow() });
 

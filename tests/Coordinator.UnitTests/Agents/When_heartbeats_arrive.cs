@@ -1,7 +1,9 @@
+using Coordinator.Agents;
 using Coordinator.Contracts;
 
 namespace Coordinator.UnitTests.Agents;
 
+/// <summary>What the state machine does with the reports the heartbeat consumer forwards (status changes, signs of life).</summary>
 public class When_heartbeats_arrive : AgentSagaScenario
 {
     [Fact]
@@ -9,15 +11,16 @@ public class When_heartbeats_arrive : AgentSagaScenario
     {
         var agent = await RegisteredAgent("alpha");
 
-        await Deliver(Heartbeat(agent, activeTasks: 3));
+        var report = Report(agent, activeTasks: 3);
+        await Deliver(report);
 
         var saga = Instance("alpha");
         Assert.Equal(3, saga.ActiveTasks);
         Assert.Equal(12.5, saga.CpuPercent);
         Assert.Equal(300, saga.MemoryUsedMb);
         Assert.Equal(1, saga.ErrorCount);
-        Assert.Equal(1, saga.HeartbeatCount);
-        Assert.Equal(Time.GetUtcNow(), saga.LastHeartbeat);
+        Assert.Equal(report.HeartbeatCount, saga.HeartbeatCount);
+        Assert.Equal(report.LastHeartbeat, saga.LastHeartbeat);
     }
 
     [Fact]
@@ -25,13 +28,13 @@ public class When_heartbeats_arrive : AgentSagaScenario
     {
         var agent = await RegisteredAgent("alpha");
 
-        await Deliver(Heartbeat(agent, AgentHealthStatus.Degraded));
+        await Deliver(Report(agent, AgentHealthStatus.Degraded));
         Assert.NotNull(await Saga.Exists(Id("alpha"), Machine.Degraded));
 
-        await Deliver(Heartbeat(agent, AgentHealthStatus.Unhealthy));
+        await Deliver(Report(agent, AgentHealthStatus.Unhealthy));
         Assert.NotNull(await Saga.Exists(Id("alpha"), Machine.Unhealthy));
 
-        await Deliver(Heartbeat(agent));
+        await Deliver(Report(agent));
         Assert.NotNull(await Saga.Exists(Id("alpha"), Machine.Active));
         Assert.True(await Harness.Published.Any<AgentStateChanged>(x =>
             x.Context.Message.PreviousState == "Unhealthy" && x.Context.Message.State == "Active"));
@@ -41,8 +44,8 @@ public class When_heartbeats_arrive : AgentSagaScenario
     public async Task An_older_report_arriving_late_does_not_overwrite_a_newer_one()
     {
         var agent = await RegisteredAgent("alpha");
-        var older = Heartbeat(agent, AgentHealthStatus.Degraded, activeTasks: 1);
-        var newer = Heartbeat(agent, AgentHealthStatus.Healthy, activeTasks: 2);
+        var older = Report(agent, AgentHealthStatus.Degraded, activeTasks: 1);
+        var newer = Report(agent, AgentHealthStatus.Healthy, activeTasks: 2);
 
         await Deliver(newer);
         await Deliver(older);
@@ -50,31 +53,83 @@ public class When_heartbeats_arrive : AgentSagaScenario
         var saga = Instance("alpha");
         Assert.Equal(2, saga.ActiveTasks);
         Assert.Equal(Machine.Active.Name, saga.CurrentState);
-        Assert.Equal(2, saga.HeartbeatCount);
+        Assert.Equal(newer.LastHeartbeat, saga.LastHeartbeat);
     }
 
     [Fact]
-    public async Task An_unknown_agent_is_rejected_with_a_reason()
-    {
-        await Deliver(new AgentHeartbeat { AgentId = "ghost", InstanceId = Guid.NewGuid(), Timestamp = Time.GetUtcNow() });
-
-        var rejected = Assert.Single(await PublishedSoFar<AgentHeartbeatRejected>());
-        Assert.Equal("agent 'ghost' is not registered", rejected.Reason);
-        Assert.Null(await Saga.NotExists(Id("ghost")));
-        await AssertNoFaults();
-    }
-
-    [Fact]
-    public async Task A_stale_instance_is_rejected_and_changes_nothing()
+    public async Task A_report_of_a_replaced_instance_changes_nothing()
     {
         var agent = await RegisteredAgent("alpha");
         var impostor = agent with { InstanceId = Guid.NewGuid() };
 
-        await Deliver(Heartbeat(impostor, AgentHealthStatus.Unhealthy, activeTasks: 9));
+        await Deliver(Report(impostor, AgentHealthStatus.Unhealthy, activeTasks: 9));
 
-        var rejected = Assert.Single(await PublishedSoFar<AgentHeartbeatRejected>());
-        Assert.Contains("is not the registered instance", rejected.Reason);
         Assert.Equal(0, Instance("alpha").ActiveTasks);
         Assert.Equal(Machine.Active.Name, Instance("alpha").CurrentState);
+        await AssertNoFaults();
     }
+
+    [Fact]
+    public async Task A_report_for_an_unknown_agent_is_dropped_without_a_saga()
+    {
+        await Deliver(new AgentHealthReported { AgentId = "ghost", InstanceId = Guid.NewGuid(), Timestamp = Time.GetUtcNow() });
+
+        Assert.Null(await Saga.NotExists(Id("ghost")));
+        await AssertNoFaults();
+    }
+}
+
+/// <summary>The heartbeat consumer's decisions, against the saga as the registry holds it.</summary>
+public class Heartbeat_rules
+{
+    static readonly Guid Instance = Guid.NewGuid();
+
+    static AgentState Saga(string state, int missed = 0, string reported = "Healthy") => new()
+    {
+        AgentId = "alpha",
+        InstanceId = Instance,
+        CurrentState = state,
+        StateReason = "missed 3 heartbeats",
+        MissedHeartbeats = missed,
+        ReportedStatus = reported,
+    };
+
+    static AgentHeartbeat Beat(Guid? instance = null) => new() { AgentId = "alpha", InstanceId = instance ?? Instance, Timestamp = DateTimeOffset.UtcNow };
+
+    [Theory]
+    [InlineData("Active")]
+    [InlineData("Degraded")]
+    [InlineData("Unhealthy")]
+    [InlineData("Draining")]
+    public void The_registered_instance_of_a_live_agent_is_taken(string state) => Assert.Null(HeartbeatRules.Refused(Saga(state), Beat()));
+
+    [Fact]
+    public void A_failed_agent_is_told_to_register_again() =>
+        Assert.Equal("agent 'alpha' was declared Failed (missed 3 heartbeats); it must register again", HeartbeatRules.Refused(Saga("Failed"), Beat()));
+
+    [Theory]
+    [InlineData("Active")]
+    [InlineData("Failed")]
+    public void Another_instance_is_refused(string state) =>
+        Assert.Contains("is not the registered instance", HeartbeatRules.Refused(Saga(state), Beat(Guid.NewGuid())));
+
+    [Fact]
+    public void An_unregistered_agent_is_not_refused_its_late_heartbeat_means_nothing() =>
+        Assert.Null(HeartbeatRules.Refused(Saga("Unregistered"), Beat(Guid.NewGuid())));
+
+    [Fact]
+    public void A_steady_healthy_heartbeat_stays_in_memory() =>
+        Assert.Equal((false, false), HeartbeatRules.Matters(Saga("Active"), AgentHealthStatus.Healthy, latest: true));
+
+    [Fact]
+    public void A_changed_status_is_forwarded() =>
+        Assert.Equal((true, false), HeartbeatRules.Matters(Saga("Active"), AgentHealthStatus.Degraded, latest: true));
+
+    [Fact]
+    public void A_changed_status_in_an_older_report_is_not() =>
+        Assert.Equal((false, false), HeartbeatRules.Matters(Saga("Active"), AgentHealthStatus.Degraded, latest: false));
+
+    [Fact]
+    public void An_agent_held_silent_is_heard_again() =>
+        Assert.Equal((true, true), HeartbeatRules.Matters(Saga("Unhealthy", missed: 2), AgentHealthStatus.Healthy, latest: false));
 }

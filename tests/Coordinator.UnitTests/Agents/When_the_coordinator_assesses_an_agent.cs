@@ -17,7 +17,7 @@ public class When_the_coordinator_assesses_an_agent : AgentSagaScenario
         Assert.NotNull(await Saga.Exists(Id("alpha"), Machine.Unhealthy));
         Assert.Equal("coordinator: memory 990 of 1000 MB (99%)", Instance("alpha").StateReason);
 
-        await Deliver(Heartbeat(agent)); // the agent still says Healthy: the worse verdict stands
+        await Deliver(Report(agent)); // the agent still says Healthy: the worse verdict stands
         Assert.Equal(Machine.Unhealthy.Name, Instance("alpha").CurrentState);
 
         await Deliver(Assessment("alpha", AgentHealthStatus.Degraded, "recent median duration 3.2x its own baseline"));
@@ -33,7 +33,7 @@ public class When_the_coordinator_assesses_an_agent : AgentSagaScenario
     {
         var agent = await RegisteredAgent("alpha");
 
-        await Deliver(Heartbeat(agent, AgentHealthStatus.Degraded));
+        await Deliver(Report(agent, AgentHealthStatus.Degraded));
         await Deliver(Assessment("alpha", AgentHealthStatus.Healthy));
 
         Assert.Equal(Machine.Degraded.Name, Instance("alpha").CurrentState);

@@ -28,10 +28,13 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
             .AddSingleton<TimeProvider>(_time)
             .AddSingleton(new CoordinatorOptions())
             .AddSingleton(new Coordinator.Resources.ResourceLimitsOptions())
+            .AddSingleton<HeartbeatBook>()
             .AddSingleton<AgentRegistry>()
             .AddSingleton<AgentRegistryLoader>()
             .AddSingleton<HeartbeatSweeper>()
-            .AddSingleton(new DetectionOptions { ProbeConsumers = false })
+            .AddSingleton<HeartbeatBacklog>()
+            .AddSingleton<HealthFigures>()
+            .AddSingleton(new DetectionOptions { ProbeConsumers = false, ProbeBacklog = false })
             .AddSingleton<PerformanceBaselines>()
             .AddSingleton(new Coordinator.Hosting.RabbitMqOptions())
             .AddSingleton<Coordinator.Messaging.QueueConsumerProbe>()
@@ -136,6 +139,49 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
 
         Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
         Assert.Equal("old", Assert.Single(Published<AgentFailureDetected>()).AgentId);
+    }
+
+    [Fact]
+    public async Task A_verdict_is_sent_once_per_transition_not_on_every_sweep()
+    {
+        var sweeper = Sweeper;
+        await Seed("silent", AgentStates.Active, TimeSpan.Zero);
+        _time.Advance(TimeSpan.FromMilliseconds(3100));
+
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
+        for (var i = 0; i < 20; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(250)); // the saga has not taken it yet: the registry still says Active
+            Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+        }
+        Assert.Single(Published<AgentFailureDetected>());
+
+        _time.Advance(new DetectionOptions().VerdictResendAfter); // never taken: sent once more, as a lost message would need
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
+        Assert.Equal(2, Published<AgentFailureDetected>().Count);
+    }
+
+    [Fact]
+    public async Task Heartbeats_heard_in_memory_keep_an_agent_alive_without_touching_its_saga()
+    {
+        var sweeper = Sweeper;
+        await Seed("alive", AgentStates.Active, TimeSpan.Zero);
+        await sweeper.SweepAsync(CancellationToken.None);
+        var saga = _provider.GetRequiredService<AgentRegistry>().Saga("alive")!;
+        var book = _provider.GetRequiredService<HeartbeatBook>();
+
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            book.Record(new AgentHeartbeat { AgentId = "alive", InstanceId = saga.InstanceId, Timestamp = _time.GetUtcNow() }, saga.RegisteredAt);
+            Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+        }
+
+        var view = _provider.GetRequiredService<AgentRegistry>().Find("alive")!;
+        Assert.Equal(_time.GetUtcNow(), view.LastHeartbeat);
+        Assert.Equal(10, view.Health.HeartbeatCount);
+        await using var db = _provider.GetRequiredService<IDbContextFactory<CoordinatorDbContext>>().CreateDbContext();
+        Assert.Equal(0, (await db.Agents().SingleAsync(a => a.AgentId == "alive")).HeartbeatCount); // the store gets them in batches
     }
 
     [Fact]

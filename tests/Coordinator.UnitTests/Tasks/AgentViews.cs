@@ -31,3 +31,40 @@ public static class AgentViews
         },
     };
 }
+
+/// <summary>Fills a registry with agents given as views (each becomes the saga that shows as that view).</summary>
+public static class RegistryFixtures
+{
+    public static AgentRegistry NewRegistry() => new(new HeartbeatBook(TimeProvider.System));
+
+    public static void Replace(this AgentRegistry registry, IEnumerable<AgentView> agents) =>
+        registry.ReplaceAll(agents.Select(SagaOf), DateTimeOffset.MinValue);
+
+    static AgentState SagaOf(AgentView view) => new()
+    {
+        CorrelationId = AgentIdentity.CorrelationIdOf(view.AgentId),
+        AgentId = view.AgentId,
+        InstanceId = view.InstanceId,
+        CurrentState = view.State,
+        PreviousState = view.PreviousState,
+        StateReason = view.StateReason,
+        Capabilities = [.. view.Capabilities],
+        CpuCores = view.Resources.CpuCores,
+        MemoryMb = view.Resources.MemoryMb,
+        DiskMb = view.Resources.DiskMb,
+        MaxConcurrentTasks = view.MaxConcurrentTasks,
+        RegisteredAt = view.RegisteredAt,
+        LastHeartbeat = view.LastHeartbeat,
+        UpdatedAt = view.UpdatedAt,
+        ActiveTasks = view.ActiveTasks,
+        ReportedStatus = view.Health.ReportedStatus,
+        AssessedStatus = view.Health.AssessedStatus,
+        AssessedReason = view.Health.AssessedReason,
+        CpuPercent = view.Health.Usage.CpuPercent,
+        MemoryUsedMb = view.Health.Usage.MemoryMb,
+        DiskUsedMb = view.Health.Usage.DiskMb,
+        ErrorCount = view.Health.ErrorCount,
+        MissedHeartbeats = view.Health.MissedHeartbeats,
+        HeartbeatCount = view.Health.HeartbeatCount,
+    };
+}

@@ -10,6 +10,6 @@ static class Placements
     {
         options ??= new CoordinatorOptions();
         time ??= TimeProvider.System;
-        return new TaskPlacement(registry ?? new AgentRegistry(), new StrategySelector([new LeastConnectionsStrategy()], options), options, time);
+        return new TaskPlacement(registry ?? RegistryFixtures.NewRegistry(), new StrategySelector([new LeastConnectionsStrategy()], options), options, time);
     }
 }

@@ -8,7 +8,7 @@ namespace Coordinator.UnitTests.Tasks;
 /// <summary>A redelivered dispatch message (after a broker or coordinator restart) must not place the task twice.</summary>
 public class When_a_dispatch_arrives_twice
 {
-    readonly AgentRegistry _registry = new();
+    readonly AgentRegistry _registry = RegistryFixtures.NewRegistry();
     readonly TaskPlacement _placement;
 
     public When_a_dispatch_arrives_twice() => _placement = Placements.New(_registry);

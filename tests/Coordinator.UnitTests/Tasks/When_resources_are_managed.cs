@@ -12,7 +12,7 @@ namespace Coordinator.UnitTests.Tasks;
 public class When_resources_are_managed
 {
     readonly FakeTimeProvider _time = new(DateTimeOffset.UnixEpoch);
-    readonly AgentRegistry _registry = new();
+    readonly AgentRegistry _registry = RegistryFixtures.NewRegistry();
     readonly TaskPlacement _placement;
 
     public When_resources_are_managed() => _placement = Placements.New(_registry, time: _time);
