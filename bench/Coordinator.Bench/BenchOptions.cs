@@ -6,7 +6,8 @@ namespace Coordinator.Bench;
 /// <summary>The command line. Unset values (null) take the chosen scenario's defaults.</summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "recovery", "scale-response", "ramp", "all"];
+    public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "recovery", "scale-response", "ramp", "all",
+        "fleet-soak", "fleet-large", "fleet-kill", "fleet-tasks", "fleet-silent", "fleet"];
     static readonly string[] TaskTypes = ["echo", "sleep", "compute"];
 
     public int? Tasks { get; init; }
@@ -20,6 +21,12 @@ public sealed record BenchOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(120);
     public int? Repeat { get; init; }
     public int? Warmup { get; init; }
+
+    /// <summary>Simulated agents in the fleet scenarios (null: each scenario's own).</summary>
+    public int? Fleet { get; init; }
+
+    /// <summary>How long a fleet soak lasts (null: each scenario's own).</summary>
+    public TimeSpan? Duration { get; init; }
 
     /// <summary>Coordinator settings given with --set, applied to every coordinator the scenario starts (after its own).</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
@@ -37,7 +44,12 @@ public sealed record BenchOptions
           --rate R           tasks/s to submit at; 0 = as fast as possible (default 0)
           --strategy NAME    the coordinator's Coordinator__LoadBalancingStrategy (default LeastConnections)
           --scenario NAME    throughput | latency | scaling | fairness | recovery | scale-response | ramp | all
-                             (default: one custom run from the options above)
+                             (default: one custom run from the options above); or, issue 10, a simulated fleet
+                             (agents in this process, each with its own queue; not part of "all"):
+                             fleet-soak (1000 agents, 10 min) | fleet-large (5000, 2 min) | fleet-kill (100 of 1000 killed)
+                             | fleet-tasks (1000 agents, 2000 tasks) | fleet-silent (1000 fall silent) | fleet (all five)
+          --fleet N          simulated agents for the fleet scenarios (default: each scenario's own)
+          --duration S       seconds a fleet soak lasts (default: each scenario's own)
           --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise;
                              scale-response: rounds, default 5; ramp: default 1, each takes over two minutes per system)
           --warmup N         unmeasured tasks run first on each system, as fast as possible (default: as many as a measured run, at most 2000, 200 of sleep)
@@ -71,6 +83,8 @@ public sealed record BenchOptions
                 "--warmup" => options with { Warmup = Int(name, value, 0, 100_000) },
                 "--timeout" => options with { Timeout = TimeSpan.FromSeconds(Int(name, value, 1, 3600)) },
                 "--set" => options with { Settings = With(options.Settings, name, value) },
+                "--fleet" => options with { Fleet = Int(name, value, 1, 20_000) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Int(name, value, 1, 24 * 3600)) },
                 _ => throw new ArgumentException($"unknown option {name}"),
             };
         }

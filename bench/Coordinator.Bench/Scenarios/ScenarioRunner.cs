@@ -46,6 +46,28 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
             case "ramp":
                 await RampAsync();
                 break;
+            case "fleet-soak":
+                await FleetSoakAsync();
+                break;
+            case "fleet-large":
+                await FleetLargeAsync();
+                break;
+            case "fleet-kill":
+                await FleetKillAsync();
+                break;
+            case "fleet-tasks":
+                await FleetTasksAsync();
+                break;
+            case "fleet-silent":
+                await FleetSilentAsync();
+                break;
+            case "fleet":
+                await FleetSoakAsync();
+                await FleetLargeAsync();
+                await FleetKillAsync();
+                await FleetTasksAsync();
+                await FleetSilentAsync();
+                break;
             default:
                 var peak = await ThroughputAsync();
                 await LatencyAsync(peak);
@@ -188,6 +210,48 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
     {
         Heading("ramp: static fleet at the maximum, reactive scaling and predictive scaling under the same ramp");
         _checks.AddRange(await new ElasticScenario(options, output, cancellationToken).RampAsync(options.Repeat ?? 1));
+    }
+
+    FleetScenario Fleet => new(options, output, cancellationToken);
+
+    /// <summary>Issue 10: a simulated fleet heartbeating at 1 Hz for ten minutes.</summary>
+    async Task FleetSoakAsync()
+    {
+        var agents = options.Fleet ?? 1000;
+        var duration = options.Duration ?? TimeSpan.FromMinutes(10);
+        Heading($"fleet-soak: {agents} simulated agents heartbeating at 1 Hz for {duration.TotalMinutes:0.#} min");
+        _checks.AddRange(await Fleet.SoakAsync(agents, duration, agents <= 1000 ? 0.5 : 1.0));
+    }
+
+    /// <summary>Issue 10's stretch: five thousand agents for two minutes, on one core.</summary>
+    async Task FleetLargeAsync()
+    {
+        var agents = options.Fleet is { } n ? n * 5 : 5000;
+        var duration = options.Duration ?? TimeSpan.FromMinutes(2);
+        Heading($"fleet-large: {agents} simulated agents heartbeating at 1 Hz for {duration.TotalMinutes:0.#} min");
+        _checks.AddRange(await Fleet.SoakAsync(agents, duration, 1.0));
+    }
+
+    async Task FleetKillAsync()
+    {
+        var agents = options.Fleet ?? 1000;
+        Heading($"fleet-kill: {agents} simulated agents, each holding two 20 s tasks; {agents / 10} killed at once");
+        _checks.AddRange(await Fleet.KillAsync(agents, agents / 10));
+    }
+
+    async Task FleetTasksAsync()
+    {
+        var agents = options.Fleet ?? 1000;
+        var tasks = options.Tasks ?? 2000;
+        Heading($"fleet-tasks: {agents} simulated agents while {tasks} tasks run through");
+        _checks.AddRange(await Fleet.TasksAsync(agents, tasks));
+    }
+
+    async Task FleetSilentAsync()
+    {
+        var agents = options.Fleet ?? 1000;
+        Heading($"fleet-silent: {agents} simulated agents fall silent at once");
+        _checks.AddRange(await Fleet.SilentAsync(agents, options.Duration ?? TimeSpan.FromSeconds(60)));
     }
 
     /// <summary>Starts a system, warms it up, measures it <see cref="Repeat"/> times, stops it; returns the medians.</summary>

@@ -18,6 +18,9 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
 
     protected override int? CoordinatorPid => _coordinator?.Pid;
 
+    /// <summary>The coordinator's process id once started (to read its CPU and memory).</summary>
+    public int? CoordinatorProcessId => CoordinatorPid;
+
     public string Strategy { get; } = strategy;
 
     /// <summary>Settings from the command line (--set), applied last.</summary>

@@ -42,7 +42,11 @@ public static class AgentRegistration
         });
 
     /// <summary>What heartbeats said, written to the saga store in batches (needs the store).</summary>
-    public static IServiceCollection AddAgentLivenessWriter(this IServiceCollection services) => services.AddHostedService<LivenessWriter>();
+    public static IServiceCollection AddAgentLivenessWriter(this IServiceCollection services)
+    {
+        services.AddSingleton<LivenessWriter>();
+        return services.AddHostedService(sp => sp.GetRequiredService<LivenessWriter>());
+    }
 
     public static IServiceCollection AddAgentServices(this IServiceCollection services)
     {
@@ -51,6 +55,7 @@ public static class AgentRegistration
         services.AddScoped<RejectRegistrationActivity>();
         services.AddSingleton<HeartbeatBook>();
         services.AddSingleton<HeartbeatIntake>();
+        services.AddSingleton<HeartbeatRefusals>();
         services.AddSingleton<AgentRegistry>();
         services.AddSingleton<AgentRegistryLoader>();
         services.AddScoped<IAgentCoordinator, AgentCoordinator>();

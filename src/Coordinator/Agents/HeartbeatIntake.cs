@@ -11,14 +11,15 @@ namespace Coordinator.Agents;
 /// (heartbeats that older agents still send to <c>coordinator.agents</c>).
 /// </summary>
 public sealed partial class HeartbeatIntake(AgentRegistry registry, AgentRegistryLoader loader, HeartbeatBook book,
-    CoordinatorOptions options, TimeProvider time, ILogger<HeartbeatIntake> logger)
+    HeartbeatRefusals refusals, CoordinatorOptions options, TimeProvider time, ILogger<HeartbeatIntake> logger)
 {
     public async Task TakeAsync(ConsumeContext<AgentHeartbeat> context)
     {
         var heartbeat = context.Message;
         if (string.IsNullOrWhiteSpace(heartbeat.AgentId))
         {
-            await HeartbeatRejection.UnknownAgent(context);
+            if (refusals.ShouldSay(heartbeat.AgentId, heartbeat.InstanceId))
+                await HeartbeatRejection.UnknownAgent(context);
             return;
         }
         var saga = registry.Saga(heartbeat.AgentId) ?? await loader.LookUpUnknownAsync(heartbeat.AgentId, context.CancellationToken);
@@ -26,14 +27,16 @@ public sealed partial class HeartbeatIntake(AgentRegistry registry, AgentRegistr
             saga = await loader.RefreshOneAsync(heartbeat.AgentId, context.CancellationToken); // the registry may be a moment behind
         if (saga is null)
         {
-            await HeartbeatRejection.UnknownAgent(context);
+            if (refusals.ShouldSay(heartbeat.AgentId, heartbeat.InstanceId))
+                await HeartbeatRejection.UnknownAgent(context);
             return;
         }
         if (saga.CurrentState == AgentStates.Unregistered)
             return; // it said goodbye: a late heartbeat means nothing
         if (HeartbeatRules.Refused(saga, heartbeat) is { } reason)
         {
-            await HeartbeatRejection.Reject(context, reason);
+            if (refusals.ShouldSay(heartbeat.AgentId, heartbeat.InstanceId))
+                await HeartbeatRejection.Reject(context, reason);
             return;
         }
 

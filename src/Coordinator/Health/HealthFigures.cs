@@ -4,10 +4,10 @@ namespace Coordinator.Health;
 
 /// <summary>
 /// What failure detection did and how far behind it is, for /api/metrics: verdicts sent (each once per transition) and
-/// held back, the last sweep's size and duration, the heartbeat backlog, and how long heartbeats took from the agent to
+/// held back, the last sweep's size and duration, the last liveness batch written, the heartbeat backlog, and how long heartbeats took from the agent to
 /// the registry.
 /// </summary>
-public sealed class HealthFigures(HeartbeatBook heartbeats, HeartbeatBacklog backlog)
+public sealed class HealthFigures(HeartbeatBook heartbeats, HeartbeatBacklog backlog, IServiceProvider services)
 {
     readonly Lock _gate = new();
     readonly Dictionary<string, long> _verdicts = new(StringComparer.Ordinal);
@@ -40,6 +40,7 @@ public sealed class HealthFigures(HeartbeatBook heartbeats, HeartbeatBacklog bac
     {
         var waiting = backlog;
         var delay = heartbeats.Delays();
+        var liveness = services.GetService<LivenessWriter>()?.LastBatch;
         lock (_gate)
         {
             return new
@@ -53,6 +54,7 @@ public sealed class HealthFigures(HeartbeatBook heartbeats, HeartbeatBacklog bac
                 heartbeatDelayMs = new { p50 = delay.P50, p99 = delay.P99, max = delay.Max, samples = delay.Samples },
                 verdicts = new Dictionary<string, long>(_verdicts),
                 verdictsHeldBack = Interlocked.Read(ref _heldBack),
+                lastLivenessWrite = liveness is { } batch ? new { agents = batch.Agents, ms = Math.Round(batch.Took.TotalMilliseconds, 1) } : null,
                 lastSweep = new { liveAgents = _lastLive, probes = _lastProbes, ms = Math.Round(_lastSweepMs, 1), maxMs = Math.Round(_maxSweepMs, 1) },
             };
         }

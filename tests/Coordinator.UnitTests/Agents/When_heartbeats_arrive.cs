@@ -1,5 +1,6 @@
 using Coordinator.Agents;
 using Coordinator.Contracts;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Coordinator.UnitTests.Agents;
 
@@ -132,4 +133,43 @@ public class Heartbeat_rules
     [Fact]
     public void An_agent_held_silent_is_heard_again() =>
         Assert.Equal((true, true), HeartbeatRules.Matters(Saga("Unhealthy", missed: 2), AgentHealthStatus.Healthy, latest: false));
+}
+
+/// <summary>A refused instance is told once per two intervals, however fast it heartbeats; memory stays bounded.</summary>
+public sealed class Heartbeat_refusals
+{
+    readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+    readonly HeartbeatRefusals _refusals;
+
+    public Heartbeat_refusals() => _refusals = new HeartbeatRefusals(new CoordinatorOptions { HeartbeatInterval = TimeSpan.FromSeconds(1) }, _time);
+
+    [Fact]
+    public void An_instance_is_told_once_per_two_intervals()
+    {
+        var instance = Guid.NewGuid();
+        var said = 0;
+        for (var i = 0; i < 50; i++) // 5 s of heartbeats every 100 ms
+        {
+            if (_refusals.ShouldSay("alpha", instance))
+                said++;
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        Assert.Equal(3, said); // at 0, 2 and 4 s
+    }
+
+    [Fact]
+    public void Other_instances_are_not_held_back()
+    {
+        Assert.True(_refusals.ShouldSay("alpha", Guid.NewGuid()));
+        Assert.True(_refusals.ShouldSay("alpha", Guid.NewGuid()));
+        Assert.True(_refusals.ShouldSay("beta", Guid.NewGuid()));
+    }
+
+    [Fact]
+    public void A_flood_of_made_up_ids_cannot_grow_the_memory()
+    {
+        for (var i = 0; i < HeartbeatRefusals.MaxRemembered * 3; i++)
+            _refusals.ShouldSay($"made-up-{i}", Guid.NewGuid());
+        Assert.True(_refusals.Remembered <= HeartbeatRefusals.MaxRemembered, $"{_refusals.Remembered} remembered");
+    }
 }
