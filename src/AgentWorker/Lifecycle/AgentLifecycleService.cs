@@ -36,7 +36,11 @@ public sealed partial class AgentLifecycleService(
         _registered = false;
     }
 
-    TimeSpan RegistrationRefreshInterval => options.HeartbeatInterval * 10;
+    /// <summary>
+    /// A live agent re-confirms its registration this often: a safety net only (a refused heartbeat already tells it to
+    /// register again), and each costs the coordinator a read of its state machine, so rare.
+    /// </summary>
+    TimeSpan RegistrationRefreshInterval => options.HeartbeatInterval * 60;
 
     TimeSpan SendTimeout => options.HeartbeatInterval * 3 > TimeSpan.FromSeconds(5) ? options.HeartbeatInterval * 3 : TimeSpan.FromSeconds(5);
 

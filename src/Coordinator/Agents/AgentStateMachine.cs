@@ -57,12 +57,14 @@ public sealed class AgentStateMachine : MassTransitStateMachine<AgentState>
                 .Finalize());
 
         During(Active, Degraded, Draining,
+            // A live agent re-confirming its registration: an answer, and no write unless there is news to clear (the
+            // eviction it was told of once, on the registration that brought it back). A fleet's re-confirmations cost reads.
             When(RegisterRequested, ctx => rules.Validate(ctx.Message) is null && IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
-                .Then(ctx =>
+                .If(ctx => ctx.Saga.WasEvicted, b => b.Then(ctx =>
                 {
                     ctx.Saga.UpdatedAt = time.GetUtcNow();
-                    ctx.Saga.WasEvicted = false; // told once, on the registration that brought it back
-                })
+                    ctx.Saga.WasEvicted = false;
+                }))
                 .If(ctx => ctx.ResponseAddress is not null, b => b.RespondAsync(ctx => ctx.Init<AgentRegistered>(RegisteredFrom(ctx.Saga, time)))),
             When(RegisterRequested, ctx => rules.Validate(ctx.Message) is not null || !IsCurrentInstance(ctx.Saga, ctx.Message.InstanceId))
                 .Activity(x => x.OfType<RejectRegistrationActivity>()));
