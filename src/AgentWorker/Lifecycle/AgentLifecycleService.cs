@@ -49,26 +49,41 @@ public sealed partial class AgentLifecycleService(
         var token = _heartbeats.Token;
         using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
         var lastConfirmed = time.GetTimestamp();
+        Task reconfirming = Task.CompletedTask;
         try
         {
             do
             {
-                if (!_registered || time.GetElapsedTime(lastConfirmed) >= RegistrationRefreshInterval)
+                if (!_registered)
                 {
-                    // Also re-confirmed now and then: registering again is idempotent while this instance is current,
-                    // and brings it back if the coordinator declared it failed while its messages could not get through.
                     _registered = await TryRegisterAsync(token);
                     if (_registered)
                         lastConfirmed = time.GetTimestamp();
                 }
                 else if (!await TrySendAsync(Heartbeat(), token))
                     _registered = false;
+                else if (time.GetElapsedTime(lastConfirmed) >= RegistrationRefreshInterval && reconfirming.IsCompleted)
+                {
+                    // Also re-confirmed now and then, beside the heartbeat and without holding up the next one (a coordinator
+                    // that is behind answers late): registering again is idempotent while this instance is current, and
+                    // brings it back if the coordinator declared it failed while its messages could not get through.
+                    lastConfirmed = time.GetTimestamp();
+                    reconfirming = ReconfirmAsync(token);
+                }
             }
             while (await timer.WaitForNextTickAsync(token));
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
         }
+        await reconfirming;
+    }
+
+    async Task ReconfirmAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        if (!await TryRegisterAsync(cancellationToken))
+            _registered = false;
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Coordinator.Testing.Fleet;
 /// each declares and consumes its own <c>agent-{id}</c> queue (a channel of its own; agents share a connection per
 /// <see cref="FleetSimulatorOptions.AgentsPerConnection"/>), registers through MassTransit's envelope, heartbeats at its
 /// interval (staggered across the fleet) once the coordinator has announced it, runs what it is assigned (sleep for the
-/// payload's <c>ms</c>, then report), re-confirms its registration now and then in place of a heartbeat, and registers
+/// payload's <c>ms</c>, then report), re-confirms its registration now and then beside a heartbeat, and registers
 /// again when told its heartbeat was refused. A killed agent stops
 /// heartbeating and loses its consumer, as a dead process does; a silenced one only stops heartbeating, as a frozen one.
 /// Everything the coordinator says about the fleet is watched through queues of the simulator's own.
@@ -286,11 +286,6 @@ public sealed class FleetSimulator : IAsyncDisposable
                         continue;
                     try
                     {
-                        if (now - agent.LastRegistration >= fleet._options.RegistrationRefresh)
-                        {
-                            await fleet.RegisterAsync(agent, cancellationToken);
-                            continue;
-                        }
                         await PublishAsync(EntityNames.Heartbeats, new AgentHeartbeat
                         {
                             AgentId = agent.AgentId,
@@ -305,6 +300,8 @@ public sealed class FleetSimulator : IAsyncDisposable
                             Timestamp = now,
                         }, persistent: false, cancellationToken);
                         agent.HeartbeatSent(now);
+                        if (now - agent.LastRegistration >= fleet._options.RegistrationRefresh)
+                            await fleet.RegisterAsync(agent, cancellationToken);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {

@@ -20,7 +20,7 @@ public sealed record FleetSimulatorOptions
     /// <summary>Agents sharing one AMQP connection, each on a channel of its own (the broker allows 2,047 per connection).</summary>
     public int AgentsPerConnection { get; init; } = 200;
 
-    /// <summary>A live agent re-confirms its registration this often, in place of a heartbeat, as AgentWorker does (every 60 intervals).</summary>
+    /// <summary>A live agent re-confirms its registration this often, beside a heartbeat, as AgentWorker does (every 60 intervals).</summary>
     public TimeSpan RegistrationRefresh { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Registrations sent per second at start, so a fleet arrives as a fleet does, not as one burst.</summary>
