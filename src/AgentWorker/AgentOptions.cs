@@ -58,6 +58,12 @@ public sealed partial class AgentOptions : IValidatableObject
     public string? WorkDirectory { get; set; }
 
     /// <summary>
+    /// When set, a file touched after every heartbeat the broker took: a container's health check reads its age (healthy
+    /// while heartbeats get through). Unset by default.
+    /// </summary>
+    public string? HealthFile { get; set; }
+
+    /// <summary>
     /// Benchmark baseline mode: when set, the worker consumes <c>SubmitTask</c> from this queue, shared by
     /// every worker (plain competing consumers), instead of its own <c>agent-{AgentId}</c> queue, and does not
     /// register with the coordinator. Unset (the default) in normal operation.

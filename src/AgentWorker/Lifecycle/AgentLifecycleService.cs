@@ -59,10 +59,15 @@ public sealed partial class AgentLifecycleService(
                     _registered = await TryRegisterAsync(token);
                     if (_registered)
                         lastConfirmed = time.GetTimestamp();
+                    continue;
                 }
-                else if (!await TrySendAsync(Heartbeat(), token))
+                if (!await TrySendAsync(Heartbeat(), token))
+                {
                     _registered = false;
-                else if (time.GetElapsedTime(lastConfirmed) >= RegistrationRefreshInterval && reconfirming.IsCompleted)
+                    continue;
+                }
+                TouchHealthFile();
+                if (time.GetElapsedTime(lastConfirmed) >= RegistrationRefreshInterval && reconfirming.IsCompleted)
                 {
                     // Also re-confirmed now and then, beside the heartbeat and without holding up the next one (a coordinator
                     // that is behind answers late): registering again is idempotent while this instance is current, and
@@ -77,6 +82,21 @@ public sealed partial class AgentLifecycleService(
         {
         }
         await reconfirming;
+    }
+
+    /// <summary>Agent:HealthFile, when set: its age tells a container's health check whether heartbeats get through.</summary>
+    void TouchHealthFile()
+    {
+        if (string.IsNullOrWhiteSpace(options.HealthFile))
+            return;
+        try
+        {
+            File.WriteAllText(options.HealthFile, time.GetUtcNow().ToString("O"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogHealthFileFailed(options.HealthFile, ex.Message);
+        }
     }
 
     async Task ReconfirmAsync(CancellationToken cancellationToken)
@@ -223,6 +243,9 @@ public sealed partial class AgentLifecycleService(
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId} evicted by the coordinator ({Reason}): abandoning {ActiveTasks} running task(s), registering again")]
     partial void LogEvicted(string agentId, string reason, int activeTasks);
+
+    [LoggerMessage(LogLevel.Warning, "Could not write the health file {Path}: {Error}")]
+    partial void LogHealthFileFailed(string path, string error);
 
     [LoggerMessage(LogLevel.Information, "Agent {AgentId} unregistered")]
     partial void LogUnregistered(string agentId);

@@ -37,4 +37,10 @@ public interface IAgentProvisioner
     /// then kills it.
     /// </summary>
     Task StopAsync(string agentId, TimeSpan grace, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Agents this provisioner finds running that a previous coordinator started (containers by their owner label), taken
+    /// in as owned; returns their specs, with the labels they were started with. None for local processes.
+    /// </summary>
+    Task<IReadOnlyList<ProvisionedAgentSpec>> AdoptAsync(CancellationToken cancellationToken);
 }

@@ -92,6 +92,10 @@ public sealed partial class LocalProcessProvisioner(
         }
     }
 
+    /// <summary>Processes a previous coordinator started are not found again (see README): nothing to adopt.</summary>
+    public Task<IReadOnlyList<ProvisionedAgentSpec>> AdoptAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ProvisionedAgentSpec>>([]);
+
     public async Task StopAsync(string agentId, TimeSpan grace, CancellationToken cancellationToken)
     {
         if (!_agents.TryRemove(agentId, out var owned))

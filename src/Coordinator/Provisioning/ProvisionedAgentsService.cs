@@ -10,7 +10,9 @@ public sealed class ProvisionedAgentsService(ProvisioningOptions options, IAgent
     {
         if (!options.Enabled)
             return;
-        foreach (var spec in options.Agents)
+        // Supervised agents a previous coordinator left running (containers) are kept, not started twice.
+        var running = (await provisioner.AdoptAsync(cancellationToken)).Select(a => a.AgentId).ToHashSet(StringComparer.Ordinal);
+        foreach (var spec in options.Agents.Where(a => !running.Contains(a.AgentId)))
             await provisioner.StartAsync(spec, supervised: true, cancellationToken);
     }
 

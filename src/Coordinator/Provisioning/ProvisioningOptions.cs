@@ -10,6 +10,14 @@ public sealed class ProvisioningOptions : IValidatableObject
     public bool Enabled { get; set; }
 
     /// <summary>Path of AgentWorker.dll; defaults to the one built beside this coordinator in the repository.</summary>
+    /// <summary>How agents are run: <c>Local</c> (processes on this machine) or <c>Docker</c> (containers on an engine).</summary>
+    [RegularExpression("^(?i)(local|docker)$", ErrorMessage = "must be Local or Docker")]
+    public string Provider { get; set; } = "Local";
+
+    public bool UsesDocker => string.Equals(Provider, "docker", StringComparison.OrdinalIgnoreCase);
+
+    public DockerProvisionerOptions Docker { get; set; } = new();
+
     public string? AgentWorkerDll { get; set; }
 
     /// <summary>Where each local agent's output goes, as <c>{AgentId}.log</c>; unset: discarded.</summary>
@@ -33,5 +41,12 @@ public sealed class ProvisioningOptions : IValidatableObject
         }
         if (Agents.Select(a => a.AgentId).Distinct().Count() != Agents.Count)
             yield return new ValidationResult("agent ids must be unique", [nameof(Agents)]);
+        if (UsesDocker)
+        {
+            var results = new List<ValidationResult>();
+            Validator.TryValidateObject(Docker, new ValidationContext(Docker), results, validateAllProperties: true);
+            foreach (var result in results)
+                yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"Docker:{m}").ToArray());
+        }
     }
 }

@@ -9,7 +9,10 @@ public static class ProvisioningRegistration
     {
         services.AddValidatedOptions<ProvisioningOptions>(ProvisioningOptions.Section);
         services.AddSingleton<LocalProcessProvisioner>();
-        services.AddSingleton<IAgentProvisioner>(sp => sp.GetRequiredService<LocalProcessProvisioner>());
+        services.AddSingleton<DockerProvisioner>();
+        services.AddSingleton<IAgentProvisioner>(sp => sp.GetRequiredService<ProvisioningOptions>().UsesDocker
+            ? sp.GetRequiredService<DockerProvisioner>()
+            : sp.GetRequiredService<LocalProcessProvisioner>());
         services.AddHostedService<ProvisionedAgentsService>();
         return services;
     }

@@ -65,6 +65,7 @@ public sealed partial class ScalingManager(
     ScalingSnapshot? _lastSnapshot;
     HashSet<string> _unservableReported = [];
     CancellationToken _stopping = CancellationToken.None;
+    bool _adopted;
 
     public bool Enabled => options.Enabled;
 
@@ -93,6 +94,8 @@ public sealed partial class ScalingManager(
         {
             if (_stopping.IsCancellationRequested)
                 return null; // the coordinator is stopping: it starts nothing more
+            if (!_adopted)
+                await AdoptAsync(cancellationToken);
             Reconcile();
             var snapshot = await SnapshotAsync(sample: true, cancellationToken);
             var decision = ScalingPolicy.Decide(snapshot, _memory, options);
@@ -243,6 +246,24 @@ public sealed partial class ScalingManager(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Once, before the first decision: agents a previous coordinator started for scaling and left running (containers found
+    /// by their owner label) are counted as this one's own, so a restart keeps the fleet instead of starting another.
+    /// </summary>
+    async Task AdoptAsync(CancellationToken cancellationToken)
+    {
+        _adopted = true;
+        var now = time.GetUtcNow();
+        foreach (var spec in await provisioner.AdoptAsync(cancellationToken))
+        {
+            if (spec.Labels.GetValueOrDefault("profile") is not { } name || FindProfile(name) is not { } profile
+                                                                           || options.Profiles.Count == 0)
+                continue;
+            _runs[spec.AgentId] = new Run(spec.AgentId, profile, ScalingTrigger.None, now) { Phase = RunPhase.Running, ActiveAt = now };
+            LogAdopted(spec.AgentId, profile.Name);
         }
     }
 
@@ -602,6 +623,9 @@ public sealed partial class ScalingManager(
 
     [LoggerMessage(LogLevel.Warning, "Could not publish {MessageType}: {Error}")]
     partial void LogPublishFailed(string messageType, string error);
+
+    [LoggerMessage(LogLevel.Information, "Adopted agent {AgentId} (profile {Profile}), left running by a previous coordinator")]
+    partial void LogAdopted(string agentId, string profile);
 
     [LoggerMessage(LogLevel.Warning, "{Waiting} waiting task(s) of {Demand} need more agents, and no agent profile can serve them (profiles: {Profiles})")]
     partial void LogUnservable(int waiting, string demand, string profiles);
