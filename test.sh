@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite against the real broker and real databases: unit tests (in-memory harness) and
-# integration tests (RabbitMQ, SQLite, PostgreSQL, real coordinator and agent processes).
+# integration tests (RabbitMQ, SQLite, PostgreSQL, real coordinator and agent processes, and containers on a local
+# Docker engine from images built here).
 # Brings up what it needs through the project's own scripts. Used by README and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +14,10 @@ step "broker and database"
 
 step "docker-compose.yml"
 ./scripts/validate-compose.sh
+
+step "container images (a local Docker engine; no registry)"
+./scripts/ensure-docker.sh
+./scripts/build-images.sh
 
 step "build (warnings are errors)"
 dotnet build Coordinator.sln -c Release -nologo -clp:ErrorsOnly

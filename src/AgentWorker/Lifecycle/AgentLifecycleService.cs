@@ -56,6 +56,10 @@ public sealed partial class AgentLifecycleService(
             {
                 if (!_registered)
                 {
+                    // Not before the bus's own endpoints are bound: a registration sent earlier can have its answer lost
+                    // (the response queue not there yet), and an agent waiting for it stays silent long enough to be failed.
+                    if (!BusReady())
+                        continue;
                     _registered = await TryRegisterAsync(token);
                     if (_registered)
                         lastConfirmed = time.GetTimestamp();
@@ -83,6 +87,8 @@ public sealed partial class AgentLifecycleService(
         }
         await reconfirming;
     }
+
+    bool BusReady() => bus is not IBusControl control || control.CheckHealth().Status is BusHealthStatus.Healthy or BusHealthStatus.Degraded;
 
     /// <summary>Agent:HealthFile, when set: its age tells a container's health check whether heartbeats get through.</summary>
     void TouchHealthFile()

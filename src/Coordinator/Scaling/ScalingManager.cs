@@ -44,6 +44,8 @@ public sealed partial class ScalingManager(
         public DateTimeOffset? ActiveAt { get; set; }
         public DateTimeOffset? DrainingSince { get; set; }
         public string? StartError { get; set; }
+        /// <summary>Found running at start (left by a previous coordinator), not started by this one: no response time of its own.</summary>
+        public bool Adopted { get; init; }
     }
 
     sealed record StartFailures(int InARow, DateTimeOffset RetryAt, string LastError, DateTimeOffset At);
@@ -262,7 +264,8 @@ public sealed partial class ScalingManager(
             if (spec.Labels.GetValueOrDefault("profile") is not { } name || FindProfile(name) is not { } profile
                                                                            || options.Profiles.Count == 0)
                 continue;
-            _runs[spec.AgentId] = new Run(spec.AgentId, profile, ScalingTrigger.None, now) { Phase = RunPhase.Running, ActiveAt = now };
+            // Starting until the registry shows it live (the registry may not be loaded yet), within StartTimeout as any start.
+            _runs[spec.AgentId] = new Run(spec.AgentId, profile, ScalingTrigger.None, now) { Adopted = true };
             LogAdopted(spec.AgentId, profile.Name);
         }
     }
@@ -286,6 +289,8 @@ public sealed partial class ScalingManager(
                     run.Phase = RunPhase.Running;
                     // Active from its registration on (the coordinator's clock), not from when this check noticed.
                     run.ActiveAt = agent.RegisteredAt >= run.DecidedAt && agent.RegisteredAt <= now ? agent.RegisteredAt : now;
+                    if (run.Adopted)
+                        break;
                     var response = (run.ActiveAt.Value - run.DecidedAt).TotalSeconds;
                     lock (_decisions)
                         Keep(_responseSeconds, response);
