@@ -12,8 +12,9 @@ step "broker and database"
 ./scripts/ensure-rabbitmq.sh
 ./scripts/ensure-postgres.sh
 
-step "docker-compose.yml"
+step "docker-compose.yml and deploy/kubernetes"
 ./scripts/validate-compose.sh
+./scripts/validate-kubernetes.sh
 
 step "container images (a local Docker engine; no registry)"
 ./scripts/ensure-docker.sh
