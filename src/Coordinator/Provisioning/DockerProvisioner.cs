@@ -82,7 +82,7 @@ public sealed partial class DockerProvisioner(
                 return;
             if (time.GetUtcNow() - owned.StartedAt > TimeSpan.FromMinutes(1))
                 owned.FailuresInARow = 0;
-            var delay = Backoff(owned.FailuresInARow++);
+            var delay = options.RestartDelay(owned.FailuresInARow++);
             LogRestarting(agentId, reason, delay.TotalMilliseconds, owned.FailuresInARow);
             var failed = owned.ContainerId;
             owned.ContainerId = null; // its death is this restart, not another failure
@@ -336,12 +336,6 @@ public sealed partial class DockerProvisioner(
         {
             LogRemoveFailed(idOrName, Describe(ex));
         }
-    }
-
-    TimeSpan Backoff(int failuresInARow)
-    {
-        var delay = options.RestartBackoff * Math.Pow(2, Math.Min(failuresInARow, 16));
-        return delay < options.MaxRestartBackoff ? delay : options.MaxRestartBackoff;
     }
 
     static string Describe(Exception ex) => ex switch

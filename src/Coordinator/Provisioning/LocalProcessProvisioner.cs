@@ -68,7 +68,7 @@ public sealed partial class LocalProcessProvisioner(
                 return;
             if (time.GetUtcNow() - owned.StartedAt > TimeSpan.FromMinutes(1))
                 owned.FailuresInARow = 0;
-            var delay = Backoff(owned.FailuresInARow++);
+            var delay = options.RestartDelay(owned.FailuresInARow++);
             LogRestarting(agentId, reason, delay.TotalMilliseconds, owned.FailuresInARow);
             var failedProcess = owned.Process;
             owned.Process = null; // its exit is this restart, not another failure
@@ -119,12 +119,6 @@ public sealed partial class LocalProcessProvisioner(
             }
         }
         Kill(process);
-    }
-
-    TimeSpan Backoff(int failuresInARow)
-    {
-        var delay = options.RestartBackoff * Math.Pow(2, Math.Min(failuresInARow, 16));
-        return delay < options.MaxRestartBackoff ? delay : options.MaxRestartBackoff;
     }
 
     void Launch(Owned owned)

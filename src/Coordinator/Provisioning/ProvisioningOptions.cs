@@ -32,6 +32,13 @@ public sealed class ProvisioningOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan MaxRestartBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a supervised agent waits before its next start: doubling with each failure in a row, up to the maximum.</summary>
+    public TimeSpan RestartDelay(int failuresInARow)
+    {
+        var delay = RestartBackoff * Math.Pow(2, Math.Min(failuresInARow, 16));
+        return delay < MaxRestartBackoff ? delay : MaxRestartBackoff;
+    }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         for (var i = 0; i < Agents.Count; i++)
