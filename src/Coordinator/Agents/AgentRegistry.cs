@@ -15,7 +15,8 @@ public sealed class AgentRegistry(HeartbeatBook book)
         AgentView[]? _all;
         public ImmutableDictionary<string, AgentState> Sagas { get; } = sagas;
         public ImmutableDictionary<string, AgentView> Views { get; } = views;
-        public AgentView[] All => _all ??= [.. Views.Values];
+        /// <summary>In agent-id order (ordinal): sorted once per snapshot, so placement never sorts the fleet per task.</summary>
+        public AgentView[] All => _all ??= [.. Views.Values.OrderBy(v => v.AgentId, StringComparer.Ordinal)];
     }
 
     static readonly ImmutableDictionary<string, AgentState> NoSagas = ImmutableDictionary.Create<string, AgentState>(StringComparer.Ordinal);
@@ -26,6 +27,7 @@ public sealed class AgentRegistry(HeartbeatBook book)
     /// <summary>When each agent was last loaded on its own: a whole-fleet load that began before that does not undo it.</summary>
     readonly Dictionary<string, DateTimeOffset> _loadedAlone = new(StringComparer.Ordinal);
 
+    /// <summary>Every agent's view, in agent-id order (ordinal).</summary>
     public IReadOnlyCollection<AgentView> All => Volatile.Read(ref _snapshot).All;
 
     public AgentView? Find(string agentId) => Volatile.Read(ref _snapshot).Views.GetValueOrDefault(agentId);

@@ -11,8 +11,24 @@ public sealed class LeastConnectionsStrategy : IPlacementStrategy
 
     public AgentCandidate Select(DispatchTask task, IReadOnlyList<AgentCandidate> eligible)
     {
-        var least = eligible.Min(c => c.InFlight);
-        var tied = eligible.Where(c => c.InFlight == least).OrderBy(c => c.AgentId, StringComparer.Ordinal).ToList();
-        return tied[(int)(Interlocked.Increment(ref _tieBreak) % tied.Count)];
+        // Two passes over the candidates in id order, no sorting or copying: a thousand agents cost a thousand comparisons.
+        if (eligible.Count == 0)
+            throw new InvalidOperationException("no candidate to choose from");
+        var ordered = CandidateOrder.ById(eligible);
+        int least = int.MaxValue, ties = 0;
+        foreach (var candidate in ordered)
+        {
+            if (candidate.InFlight < least)
+                (least, ties) = (candidate.InFlight, 1);
+            else if (candidate.InFlight == least)
+                ties++;
+        }
+        var pick = (int)(Interlocked.Increment(ref _tieBreak) % ties);
+        foreach (var candidate in ordered)
+        {
+            if (candidate.InFlight == least && pick-- == 0)
+                return candidate;
+        }
+        throw new InvalidOperationException("no candidate to choose from");
     }
 }

@@ -11,7 +11,7 @@ public sealed class RoundRobinStrategy : IPlacementStrategy
 
     public AgentCandidate Select(DispatchTask task, IReadOnlyList<AgentCandidate> eligible)
     {
-        var ordered = eligible.OrderBy(c => c.AgentId, StringComparer.Ordinal).ToList();
+        var ordered = CandidateOrder.ById(eligible);
         return ordered[(int)(Interlocked.Increment(ref _next) % ordered.Count)];
     }
 }
