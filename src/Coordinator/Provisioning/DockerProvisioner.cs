@@ -26,16 +26,9 @@ public sealed partial class DockerProvisioner(
     public const string ProfileLabel = "coordinator.profile";
     public const string SupervisedLabel = "coordinator.supervised";
 
-    sealed class Owned(ProvisionedAgentSpec spec, bool supervised)
+    sealed class Owned(ProvisionedAgentSpec spec, bool supervised) : ProvisionedAgent(spec, supervised)
     {
-        public ProvisionedAgentSpec Spec { get; } = spec;
-        public bool Supervised { get; } = supervised;
         public string? ContainerId { get; set; }
-        public int FailuresInARow { get; set; }
-        public DateTimeOffset StartedAt { get; set; }
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-        public bool Stopped { get; set; }
-        public bool Exited { get; set; }
     }
 
     readonly ConcurrentDictionary<string, Owned> _agents = new(StringComparer.Ordinal);
@@ -78,11 +71,8 @@ public sealed partial class DockerProvisioner(
         await owned.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (owned.Stopped || lastHeard is { } heard && heard < owned.StartedAt)
+            if (owned.NextRestart(lastHeard, time.GetUtcNow(), options) is not { } delay)
                 return;
-            if (time.GetUtcNow() - owned.StartedAt > TimeSpan.FromMinutes(1))
-                owned.FailuresInARow = 0;
-            var delay = options.RestartDelay(owned.FailuresInARow++);
             LogRestarting(agentId, reason, delay.TotalMilliseconds, owned.FailuresInARow);
             var failed = owned.ContainerId;
             owned.ContainerId = null; // its death is this restart, not another failure

@@ -19,16 +19,9 @@ public sealed partial class LocalProcessProvisioner(
     TimeProvider time,
     ILogger<LocalProcessProvisioner> logger) : IAgentProvisioner, IAsyncDisposable
 {
-    sealed class Owned(ProvisionedAgentSpec spec, bool supervised)
+    sealed class Owned(ProvisionedAgentSpec spec, bool supervised) : ProvisionedAgent(spec, supervised)
     {
-        public ProvisionedAgentSpec Spec { get; } = spec;
-        public bool Supervised { get; } = supervised;
         public Process? Process { get; set; }
-        public int FailuresInARow { get; set; }
-        public DateTimeOffset StartedAt { get; set; }
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-        public bool Stopped { get; set; }
-        public bool Exited { get; set; }
     }
 
     readonly ConcurrentDictionary<string, Owned> _agents = new(StringComparer.Ordinal);
@@ -64,11 +57,8 @@ public sealed partial class LocalProcessProvisioner(
         await owned.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (owned.Stopped || lastHeard is { } heard && heard < owned.StartedAt)
+            if (owned.NextRestart(lastHeard, time.GetUtcNow(), options) is not { } delay)
                 return;
-            if (time.GetUtcNow() - owned.StartedAt > TimeSpan.FromMinutes(1))
-                owned.FailuresInARow = 0;
-            var delay = options.RestartDelay(owned.FailuresInARow++);
             LogRestarting(agentId, reason, delay.TotalMilliseconds, owned.FailuresInARow);
             var failedProcess = owned.Process;
             owned.Process = null; // its exit is this restart, not another failure
