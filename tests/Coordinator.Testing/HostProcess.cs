@@ -87,8 +87,14 @@ public class HostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    bool _disposed;
+
+    /// <summary>Kills what is left of it; a second call does nothing.</summary>
     public virtual async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         if (!_process.HasExited)
         {
             try { _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }

@@ -48,13 +48,14 @@ public sealed partial class DockerProvisioner(
 
     public bool? IsRunning(string agentId) => _agents.TryGetValue(agentId, out var owned) ? !owned.Exited : null;
 
-    public async Task StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken)
     {
         EnsureWatching();
         var owned = _agents.GetOrAdd(spec.AgentId, _ => new Owned(spec, supervised));
         try
         {
             await LaunchAsync(owned, cancellationToken);
+            return spec.AgentId;
         }
         catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException
                                        or System.Net.Sockets.SocketException)

@@ -20,10 +20,11 @@ public interface IAgentProvisioner
     event Action<string>? Exited;
 
     /// <summary>
-    /// Starts an agent. <paramref name="supervised"/>: restart it (with backoff) whenever it exits or fails. Throws
+    /// Starts an agent. <paramref name="supervised"/>: restart it (with backoff) whenever it exits or fails. Returns the id
+    /// the agent registers under: the spec's, or the name its platform gave it (a Kubernetes pod's). Throws
     /// <see cref="ProvisioningException"/> with the reason when the agent cannot be started.
     /// </summary>
-    Task StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken);
+    Task<string> StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken);
 
     /// <summary>
     /// A supervised agent failed: stop what is left of it and start it again, after a backoff that grows with
@@ -39,7 +40,8 @@ public interface IAgentProvisioner
     Task StopAsync(string agentId, TimeSpan grace, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Agents this provisioner finds running that a previous coordinator started (containers by their owner label), taken
+    /// Agents this provisioner finds running that a previous coordinator started (containers by their owner label, pods by
+    /// their owner annotation), taken
     /// in as owned; returns their specs, with the labels they were started with. None for local processes.
     /// </summary>
     Task<IReadOnlyList<ProvisionedAgentSpec>> AdoptAsync(CancellationToken cancellationToken);

@@ -34,7 +34,7 @@ public sealed partial class LocalProcessProvisioner(
 
     public bool? IsRunning(string agentId) => _agents.TryGetValue(agentId, out var owned) ? !owned.Exited : null;
 
-    public Task StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken)
+    public Task<string> StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var owned = _agents.GetOrAdd(spec.AgentId, _ => new Owned(spec, supervised));
@@ -47,7 +47,7 @@ public sealed partial class LocalProcessProvisioner(
             _agents.TryRemove(spec.AgentId, out _);
             throw new ProvisioningException($"could not start agent {spec.AgentId}: {ex.Message}", ex);
         }
-        return Task.CompletedTask;
+        return Task.FromResult(spec.AgentId);
     }
 
     public async Task RestartAsync(string agentId, string reason, DateTimeOffset? lastHeard, CancellationToken cancellationToken)

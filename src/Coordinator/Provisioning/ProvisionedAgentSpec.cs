@@ -14,4 +14,11 @@ public sealed class ProvisionedAgentSpec
     public long? DiskMb { get; set; }
     /// <summary>Carried in the agent's registration metadata (e.g. the profile it was started from).</summary>
     public Dictionary<string, string> Labels { get; set; } = [];
+
+    /// <summary>The same agent under the name its platform gave it (a Kubernetes pod's).</summary>
+    public ProvisionedAgentSpec Named(string agentId) => new()
+    {
+        AgentId = agentId, Capabilities = Capabilities, Concurrency = Concurrency, CpuCores = CpuCores, MemoryMb = MemoryMb, DiskMb = DiskMb,
+        Labels = new Dictionary<string, string>(Labels),
+    };
 }

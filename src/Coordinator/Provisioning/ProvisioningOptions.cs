@@ -9,15 +9,22 @@ public sealed class ProvisioningOptions : IValidatableObject
 
     public bool Enabled { get; set; }
 
-    /// <summary>Path of AgentWorker.dll; defaults to the one built beside this coordinator in the repository.</summary>
-    /// <summary>How agents are run: <c>Local</c> (processes on this machine) or <c>Docker</c> (containers on an engine).</summary>
-    [RegularExpression("^(?i)(local|docker)$", ErrorMessage = "must be Local or Docker")]
+    /// <summary>
+    /// How agents are run: <c>Local</c> (processes on this machine), <c>Docker</c> (containers on an engine) or
+    /// <c>Kubernetes</c> (pods of an agent Deployment, scaled through its scale subresource).
+    /// </summary>
+    [RegularExpression("^(?i)(local|docker|kubernetes)$", ErrorMessage = "must be Local, Docker or Kubernetes")]
     public string Provider { get; set; } = "Local";
 
     public bool UsesDocker => string.Equals(Provider, "docker", StringComparison.OrdinalIgnoreCase);
 
+    public bool UsesKubernetes => string.Equals(Provider, "kubernetes", StringComparison.OrdinalIgnoreCase);
+
     public DockerProvisionerOptions Docker { get; set; } = new();
 
+    public KubernetesProvisionerOptions Kubernetes { get; set; } = new();
+
+    /// <summary>Path of AgentWorker.dll; defaults to the one built beside this coordinator in the repository.</summary>
     public string? AgentWorkerDll { get; set; }
 
     /// <summary>Where each local agent's output goes, as <c>{AgentId}.log</c>; unset: discarded.</summary>
@@ -50,10 +57,24 @@ public sealed class ProvisioningOptions : IValidatableObject
             yield return new ValidationResult("agent ids must be unique", [nameof(Agents)]);
         if (UsesDocker)
         {
-            var results = new List<ValidationResult>();
-            Validator.TryValidateObject(Docker, new ValidationContext(Docker), results, validateAllProperties: true);
-            foreach (var result in results)
-                yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"Docker:{m}").ToArray());
+            foreach (var result in Nested(Docker, "Docker"))
+                yield return result;
         }
+        if (UsesKubernetes)
+        {
+            foreach (var result in Nested(Kubernetes, "Kubernetes"))
+                yield return result;
+            if (Agents.Count > 0)
+                yield return new ValidationResult(
+                    "supervised agents cannot run on Kubernetes (its Deployments restart pods themselves): run them as a Deployment of their own",
+                    [nameof(Agents)]);
+        }
+    }
+
+    static IEnumerable<ValidationResult> Nested(object section, string name)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true);
+        return results.Select(r => new ValidationResult(r.ErrorMessage, r.MemberNames.Select(m => $"{name}:{m}").ToArray()));
     }
 }

@@ -10,9 +10,13 @@ public static class ProvisioningRegistration
         services.AddValidatedOptions<ProvisioningOptions>(ProvisioningOptions.Section);
         services.AddSingleton<LocalProcessProvisioner>();
         services.AddSingleton<DockerProvisioner>();
-        services.AddSingleton<IAgentProvisioner>(sp => sp.GetRequiredService<ProvisioningOptions>().UsesDocker
-            ? sp.GetRequiredService<DockerProvisioner>()
-            : sp.GetRequiredService<LocalProcessProvisioner>());
+        services.AddSingleton<KubernetesProvisioner>();
+        services.AddSingleton<IAgentProvisioner>(sp => sp.GetRequiredService<ProvisioningOptions>() switch
+        {
+            { UsesDocker: true } => sp.GetRequiredService<DockerProvisioner>(),
+            { UsesKubernetes: true } => sp.GetRequiredService<KubernetesProvisioner>(),
+            _ => sp.GetRequiredService<LocalProcessProvisioner>(),
+        });
         services.AddHostedService<ProvisionedAgentsService>();
         return services;
     }

@@ -36,7 +36,8 @@ public sealed partial class ScalingManager(
     /// <summary>An agent this manager started.</summary>
     sealed class Run(string agentId, AgentProfile profile, ScalingTrigger trigger, DateTimeOffset decidedAt)
     {
-        public string AgentId { get; } = agentId;
+        /// <summary>The id it was started as; the platform's name for it once the provisioner answers (a Kubernetes pod's).</summary>
+        public string AgentId { get; private set; } = agentId;
         public AgentProfile Profile { get; } = profile;
         public ScalingTrigger Trigger { get; } = trigger;
         public DateTimeOffset DecidedAt { get; } = decidedAt;
@@ -46,6 +47,8 @@ public sealed partial class ScalingManager(
         public string? StartError { get; set; }
         /// <summary>Found running at start (left by a previous coordinator), not started by this one: no response time of its own.</summary>
         public bool Adopted { get; init; }
+
+        public void Rename(string agentId) => AgentId = agentId;
     }
 
     sealed record StartFailures(int InARow, DateTimeOffset RetryAt, string LastError, DateTimeOffset At);
@@ -483,7 +486,15 @@ public sealed partial class ScalingManager(
         };
         try
         {
-            await provisioner.StartAsync(spec, supervised: false, _stopping);
+            var named = await provisioner.StartAsync(spec, supervised: false, _stopping);
+            if (named != run.AgentId)
+            {
+                // The platform named it (a pod): the run goes on under that name, the one the agent registers with.
+                _runs[named] = run;
+                _runs.TryRemove(run.AgentId, out _);
+                LogNamed(run.AgentId, named);
+                run.Rename(named);
+            }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -631,6 +642,9 @@ public sealed partial class ScalingManager(
 
     [LoggerMessage(LogLevel.Information, "Adopted agent {AgentId} (profile {Profile}), left running by a previous coordinator")]
     partial void LogAdopted(string agentId, string profile);
+
+    [LoggerMessage(LogLevel.Information, "Agent {Requested} runs as {AgentId}, the name its platform gave it")]
+    partial void LogNamed(string requested, string agentId);
 
     [LoggerMessage(LogLevel.Warning, "{Waiting} waiting task(s) of {Demand} need more agents, and no agent profile can serve them (profiles: {Profiles})")]
     partial void LogUnservable(int waiting, string demand, string profiles);

@@ -52,6 +52,14 @@ public class When_configuration_is_invalid
             ["Scaling:Enabled=true", "Scaling:MinAgents=3", "Scaling:BudgetPerHour=1", "Scaling:Profiles:0:Name=cpu", "Scaling:Profiles:0:CostPerHour=0.5"],
             "Scaling:BudgetPerHour: 1/h cannot pay for MinAgents (3)"
         },
+        { ["Provisioning:Provider=Podman"], "Provisioning:Provider: must be Local, Docker or Kubernetes" },
+        { ["Provisioning:Provider=Kubernetes", "Provisioning:Kubernetes:Namespace=Agents_1"], "Provisioning:Kubernetes:Namespace: must be a Kubernetes namespace name" },
+        { ["Provisioning:Provider=Kubernetes", "Provisioning:Kubernetes:Deployments:gpu=GPU agents"], "Provisioning:Kubernetes:Deployments:gpu: 'GPU agents' is not a Kubernetes object name" },
+        { ["Provisioning:Provider=Kubernetes", "Provisioning:Kubernetes:PodWaitTimeout=00:00:00"], "Provisioning:Kubernetes:PodWaitTimeout" },
+        {
+            ["Provisioning:Provider=Kubernetes", "Provisioning:Agents:0:AgentId=a1"],
+            "Provisioning:Agents: supervised agents cannot run on Kubernetes"
+        },
     };
 
     [Theory]
