@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite against the real broker and real databases: unit tests (in-memory harness) and
-# integration tests (RabbitMQ, SQLite, PostgreSQL, real coordinator and agent processes, and containers on a local
-# Docker engine from images built here).
+# integration tests (RabbitMQ, SQLite, PostgreSQL, real coordinator and agent processes, containers on a local Docker
+# engine from images built here, a real Prometheus, and the dashboard in Debian's chromium).
 # Brings up what it needs through the project's own scripts. Used by README and by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +11,9 @@ step() { printf '\n== %s\n' "$*"; }
 step "broker and database"
 ./scripts/ensure-rabbitmq.sh
 ./scripts/ensure-postgres.sh
+
+step "prometheus and chromium (the observability tests drive them)"
+./scripts/ensure-observability-tools.sh
 
 step "docker-compose.yml and deploy/kubernetes"
 ./scripts/validate-compose.sh

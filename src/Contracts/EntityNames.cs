@@ -43,6 +43,9 @@ public static class EntityNames
     /// <summary>The coordinator's queue for faults of its own task consumers (each faulted task is recorded with the reason).</summary>
     public const string TaskFaultsQueue = "coordinator.task-faults";
 
+    /// <summary>Fanout exchange of alerts: <see cref="AlertRaised"/> and <see cref="AlertResolved"/> (bind a queue to watch them).</summary>
+    public const string Alerts = "coordinator.alerts";
+
     /// <summary>The queue of one agent.</summary>
     public static string AgentQueue(string agentId) => $"agent-{agentId}";
 
@@ -71,6 +74,8 @@ public static class EntityNames
         [typeof(AgentFailureDetected)] = AgentHealth,
         [typeof(AgentHealthAssessed)] = AgentHealth,
         [typeof(AgentHealthReported)] = AgentHealth,
+        [typeof(AlertRaised)] = Alerts,
+        [typeof(AlertResolved)] = Alerts,
     };
 
     /// <summary>The exchange a contract is published to, or null for one that is not part of the public surface.</summary>

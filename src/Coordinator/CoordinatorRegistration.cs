@@ -1,4 +1,5 @@
 using Coordinator.Agents;
+using Coordinator.Alerts;
 using Coordinator.Api;
 using Coordinator.Health;
 using Coordinator.Hosting;
@@ -27,6 +28,7 @@ public static class CoordinatorRegistration
         services.AddTaskDistribution();
         services.AddAgentHealthMonitoring(configuration);
         services.AddCoordinatorApi();
+        services.AddAlerts();
         services.AddAgentProvisioning();
         services.AddScaling(configuration);
         services.AddCoordinatorMessaging();

@@ -58,6 +58,13 @@ public sealed class AgentCoordinator(
     AgentView ViewOf(AgentState saga) =>
         AgentView.From(saga, heartbeats.Find(saga.AgentId) is { } heard && heard.InstanceId == saga.InstanceId ? heard : null);
 
+    public async Task DrainAgentAsync(AgentView agent, CancellationToken cancellationToken)
+    {
+        var drain = new DrainAgent { AgentId = agent.AgentId, InstanceId = agent.InstanceId, Timestamp = time.GetUtcNow() };
+        await (await bus.GetSendEndpoint(new Uri($"exchange:{EntityNames.AgentControl}"))).Send(drain, cancellationToken);
+        await (await bus.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agent.AgentId)}"))).Send(drain, cancellationToken);
+    }
+
     public async Task<bool> HandleAgentFailureAsync(string agentId, string reason, CancellationToken cancellationToken)
     {
         if (await GetAgentStatusAsync(agentId, cancellationToken) is null)

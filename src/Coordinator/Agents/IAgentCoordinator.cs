@@ -15,6 +15,12 @@ public interface IAgentCoordinator
 
     Task<IReadOnlyList<AgentView>> ListAgentsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tells a live agent to drain (its saga goes Draining, so placement gives it nothing new; the agent hears it on its
+    /// queue and finishes what it holds).
+    /// </summary>
+    Task DrainAgentAsync(AgentView agent, CancellationToken cancellationToken);
+
     /// <summary>Declares an agent failed (for detectors and operators); false when the id is unknown.</summary>
     Task<bool> HandleAgentFailureAsync(string agentId, string reason, CancellationToken cancellationToken);
 }

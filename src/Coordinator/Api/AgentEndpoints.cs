@@ -21,6 +21,17 @@ public static class AgentEndpoints
                 ? Results.Accepted($"/api/agents/{agentId}")
                 : ApiErrors.NotFound($"agent '{agentId}' not found"));
 
+        agents.MapPost("/{agentId}/drain", async (string agentId, IAgentCoordinator coordinator, CancellationToken ct) =>
+        {
+            var agent = await coordinator.GetAgentStatusAsync(agentId, ct);
+            if (agent is null)
+                return ApiErrors.NotFound($"agent '{agentId}' not found");
+            if (!AgentStates.Live.Contains(agent.State))
+                return ApiErrors.Conflict($"agent '{agentId}' is {agent.State}: there is nothing to drain");
+            await coordinator.DrainAgentAsync(agent, ct);
+            return Results.Accepted($"/api/agents/{agentId}");
+        });
+
         agents.MapPost("/{agentId}/failure", async (string agentId, FailureReport? report, IAgentCoordinator coordinator, CancellationToken ct) =>
             await coordinator.HandleAgentFailureAsync(agentId, report?.Reason ?? "declared failed by operator", ct)
                 ? Results.Accepted($"/api/agents/{agentId}")

@@ -1,3 +1,4 @@
+using Prometheus;
 using Coordinator.Health;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -9,6 +10,9 @@ public static class ApiRegistration
     public static IServiceCollection AddCoordinatorApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddSingleton<Observability.CoordinatorMetrics>();
+        services.AddSingleton<Observability.SystemFigures>();
+        services.AddHostedService(sp => sp.GetRequiredService<Observability.SystemFigures>());
         return services;
     }
 
@@ -17,7 +21,12 @@ public static class ApiRegistration
         app.MapAgentEndpoints();
         app.MapTaskEndpoints();
         app.MapMetricsEndpoints();
+        var prometheus = app.Services.GetRequiredService<Observability.CoordinatorMetrics>();
+        prometheus.Observe(app.Services);
+        app.MapMetrics("/metrics", prometheus.Registry);
         app.MapScalingEndpoints();
+        app.MapAlertEndpoints();
+        app.MapDashboard();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {

@@ -19,7 +19,7 @@ public static class TaskEndpoints
         tasks.MapGet("/{taskId}", async (string taskId, TaskQueries queries, CancellationToken ct) =>
             await queries.FindAsync(taskId, ct) is { } task ? Results.Ok(task) : ApiErrors.NotFound($"task '{taskId}' not found"));
 
-        tasks.MapGet("/", async (string? status, int? page, int? pageSize, TaskQueries queries, CancellationToken ct) =>
+        tasks.MapGet("/", async (string? status, string? type, int? page, int? pageSize, TaskQueries queries, CancellationToken ct) =>
         {
             TaskStatus? filter = null;
             if (status is not null)
@@ -32,7 +32,9 @@ public static class TaskEndpoints
                 return ApiErrors.BadRequest("page must be 1 or more");
             if (pageSize is < 1 or > 1000)
                 return ApiErrors.BadRequest("pageSize must be between 1 and 1000");
-            return Results.Ok(await queries.ListAsync(filter, page ?? 1, pageSize ?? 50, ct));
+            if (type is { Length: > 200 })
+                return ApiErrors.BadRequest("type must be at most 200 characters");
+            return Results.Ok(await queries.ListAsync(filter, page ?? 1, pageSize ?? 50, ct, string.IsNullOrWhiteSpace(type) ? null : type.Trim()));
         });
         return app;
     }

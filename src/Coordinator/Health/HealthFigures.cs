@@ -36,6 +36,9 @@ public sealed class HealthFigures(HeartbeatBook heartbeats, HeartbeatBacklog bac
         }
     }
 
+    /// <summary>How far behind the heartbeats the coordinator is, in seconds.</summary>
+    public double LagSeconds => backlog.Lag.TotalSeconds;
+
     public object Snapshot()
     {
         var waiting = backlog;

@@ -74,6 +74,9 @@ public sealed partial class ScalingManager(
 
     public bool Enabled => options.Enabled;
 
+    /// <summary>Agents started (Up) or drained (Down), by what triggered it.</summary>
+    public event Action<ScalingAction, ScalingTrigger, int>? Scaled;
+
     /// <summary>Asks for a check as soon as possible (an agent it runs was lost); set by the registration.</summary>
     internal Action? RequestCheck { get; set; }
 
@@ -584,6 +587,8 @@ public sealed partial class ScalingManager(
     {
         var record = new ScalingDecisionRecord(time.GetUtcNow(), decision.Action.ToString(), decision.Trigger.ToString(), decision.Reason,
             decision.Current, decision.Desired, agentIds, decision.Numbers);
+        if (agentIds.Count > 0)
+            Scaled?.Invoke(decision.Action, decision.Trigger, agentIds.Count);
         lock (_decisions)
         {
             _decisions.AddFirst(record);

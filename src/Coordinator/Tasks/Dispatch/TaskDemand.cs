@@ -23,6 +23,9 @@ public sealed class TaskDemand(TaskPlacement placement, QueueConsumerProbe probe
     /// <summary>A task was accepted at intake.</summary>
     public void Accepted() => Interlocked.Increment(ref _accepted);
 
+    /// <summary>Tasks accepted for dispatch since the coordinator started.</summary>
+    public long AcceptedCount => Interlocked.Read(ref _accepted);
+
     /// <summary>A task completed in <paramref name="durationMs"/> on its agent.</summary>
     public void Completed(double durationMs)
     {

@@ -24,18 +24,28 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
 
     static TaskRecord? Copy(TaskRecord? record) => record is null ? null : (TaskRecord)record.MemberwiseCopy();
 
-    public async Task<TaskPage> ListAsync(TaskStatus? status, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>A page of tasks, the newest first; <paramref name="taskType"/>: of that type only (exactly).</summary>
+    public async Task<TaskPage> ListAsync(TaskStatus? status, int page, int pageSize, CancellationToken cancellationToken, string? taskType = null)
     {
         await using var db = dbFactory.CreateDbContext();
         var query = db.Tasks().AsNoTracking();
         if (status is { } s)
             query = query.Where(t => t.Status == s);
+        if (taskType is not null)
+            query = query.Where(t => t.TaskType == taskType);
         var total = await query.CountAsync(cancellationToken);
         var items = await query.OrderByDescending(t => t.SubmittedAt)
             .ThenBy(t => t.TaskId)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken);
         return new TaskPage(items.Select(TaskView.From).ToList(), page, pageSize, total);
+    }
+
+    /// <summary>Tasks dead-lettered at or after <paramref name="since"/>.</summary>
+    public async Task<int> CountDeadLetteredSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var db = dbFactory.CreateDbContext();
+        return await db.Tasks().AsNoTracking().CountAsync(t => t.Status == TaskStatus.DeadLettered && t.FinishedAt >= since, cancellationToken);
     }
 
     public async Task<Dictionary<string, int>> CountByStatusAsync(CancellationToken cancellationToken)

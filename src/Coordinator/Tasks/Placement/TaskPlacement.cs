@@ -220,7 +220,6 @@ public sealed class TaskPlacement
         return chosen.Agent;
     }
 
-    /// <summary>Whether this attempt is the task's current one (results of any other attempt are stale).</summary>
     /// <summary>Whether this is the task's current attempt, reported by the agent it was assigned to (anything else is stale or forged).</summary>
     public bool IsCurrent(string taskId, int attempt, string agentId) =>
         _inFlight.TryGetValue(taskId, out var t) && t.Attempt == attempt && t.AgentId == agentId;
@@ -245,12 +244,16 @@ public sealed class TaskPlacement
             PlaceWaitingLocked();
         }
         if (measured)
-            Finished?.Invoke(new FinishedAttempt(agentId, finished.Task.TaskType, succeeded, durationMs));
+            Finished?.Invoke(new FinishedAttempt(agentId, finished.Task.TaskType, succeeded, durationMs,
+                finished.Task.SubmittedAt == default ? null : finished.Task.SubmittedAt));
         return finished;
     }
 
     /// <summary>A current attempt ended with a measured outcome: what an agent's record (Health's baselines, say) learns from.</summary>
     public event Action<FinishedAttempt>? Finished;
+
+    /// <summary>An agent was reserved for an attempt (raised under the placement lock: handlers must be quick and must not call back).</summary>
+    public event Action<InFlightTask>? Assigned;
 
     /// <summary>Counts the outcome; the mean duration is of completed tasks only (a fast failure is no sign of speed).</summary>
     void RecordOutcome(string agentId, bool succeeded, double durationMs)
@@ -334,6 +337,7 @@ public sealed class TaskPlacement
     /// <summary>Puts an attempt in flight: its slot and its resources are taken on its agent.</summary>
     void TakeLocked(InFlightTask task)
     {
+        Assigned?.Invoke(task);
         _inFlight[task.Task.TaskId] = task;
         _loadByAgent[task.AgentId] = _loadByAgent.GetValueOrDefault(task.AgentId) + 1;
         _reservedByAgent[task.AgentId] = ResourceRules.Add(_reservedByAgent.GetValueOrDefault(task.AgentId) ?? Nothing, task.Task.Resources);

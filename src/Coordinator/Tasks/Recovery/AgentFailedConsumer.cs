@@ -14,7 +14,11 @@ public sealed class AgentFailedConsumer(AgentRecovery recovery, RecoveryMetrics 
         var replaced = failed.ReplacedBy is not null;
         await recovery.RecoverAsync(failed.AgentId, failed.Reason, failed.LastHeartbeat, context, context.CancellationToken,
             assignedBefore: replaced ? failed.Timestamp : null, drainQueue: !replaced);
-        if (failed.LastHeartbeat is { } heard && context.GetRetryAttempt() == 0)
+        if (context.GetRetryAttempt() > 0)
+            return;
+        if (replaced)
+            metrics.Missed(); // a new instance took the id over before the detector's verdict: a failure it did not catch
+        else if (failed.LastHeartbeat is { } heard)
             metrics.Detected(failed.Timestamp - heard);
     }
 }

@@ -1,13 +1,20 @@
 namespace Coordinator.Tasks.Recovery;
 
-/// <summary>Failure detection and recovery figures for /api/metrics.</summary>
+/// <summary>Failure detection and recovery figures for /api/metrics (and, as histograms, for /metrics).</summary>
 public sealed class RecoveryMetrics
 {
+    /// <summary>A failure verdict, with how long after the agent's last heartbeat it came.</summary>
+    public event Action<TimeSpan>? DetectionObserved;
+
+    /// <summary>A failed agent's work back in dispatch, with how long after its last heartbeat (the time to recover).</summary>
+    public event Action<TimeSpan>? RecoveryObserved;
+
     readonly Lock _gate = new();
     readonly List<double> _detectionSeconds = [];
     readonly List<double> _recoverySeconds = [];
     long _failures;
     long _falseAlarms;
+    long _missed;
     long _reassigned;
 
     /// <summary>An agent declared failed: how long after its last heartbeat.</summary>
@@ -18,6 +25,7 @@ public sealed class RecoveryMetrics
             _failures++;
             Keep(_detectionSeconds, sinceLastHeartbeat.TotalSeconds);
         }
+        DetectionObserved?.Invoke(sinceLastHeartbeat);
     }
 
     /// <summary>Its work was handed back to the dispatcher: how long after the last heartbeat.</summary>
@@ -28,6 +36,14 @@ public sealed class RecoveryMetrics
             _reassigned += tasks;
             Keep(_recoverySeconds, sinceLastHeartbeat.TotalSeconds);
         }
+        RecoveryObserved?.Invoke(sinceLastHeartbeat);
+    }
+
+    /// <summary>An agent's instance died without a verdict: a new one took its id over first (the detector missed it).</summary>
+    public void Missed()
+    {
+        lock (_gate)
+            _missed++;
     }
 
     /// <summary>A failed agent's same instance came back: it was alive after all (a false positive).</summary>
@@ -35,6 +51,13 @@ public sealed class RecoveryMetrics
     {
         lock (_gate)
             _falseAlarms++;
+    }
+
+    /// <summary>Failure verdicts so far, and how many of them were false (the agent was alive).</summary>
+    public (long Failures, long FalseAlarms, long Missed) Counts()
+    {
+        lock (_gate)
+            return (_failures, _falseAlarms, _missed);
     }
 
     static void Keep(List<double> values, double value)
@@ -52,6 +75,11 @@ public sealed class RecoveryMetrics
             {
                 failuresDetected = _failures,
                 falsePositives = _falseAlarms,
+                missedFailures = _missed,
+                // Of the verdicts, those that were real; of the real failures, those the detector caught.
+                detectionPrecision = _failures == 0 ? (double?)null : Math.Round((double)(_failures - _falseAlarms) / _failures, 4),
+                detectionRecall = _failures - _falseAlarms + _missed == 0 ? (double?)null
+                    : Math.Round((double)(_failures - _falseAlarms) / (_failures - _falseAlarms + _missed), 4),
                 tasksReassigned = _reassigned,
                 detectionSeconds = Summary(_detectionSeconds),
                 timeToRecoverSeconds = Summary(_recoverySeconds),
