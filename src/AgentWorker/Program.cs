@@ -9,5 +9,6 @@ return await SerilogBootstrap.RunLoggedAsync(() =>
     builder.Configuration.AddCommandLine(args, AgentWorkerRegistration.SwitchMappings);
     builder.Services.AddConfiguredSerilog();
     builder.Services.AddAgentWorker();
+    builder.Services.AddConfiguredTracing(builder.Configuration, "coordinator-agent");
     return builder.Build();
 });

@@ -10,6 +10,7 @@ return await SerilogBootstrap.RunLoggedAsync(() =>
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddConfiguredSerilog();
     builder.Services.AddCoordinator(builder.Configuration);
+    builder.Services.AddConfiguredTracing(builder.Configuration, "coordinator", http: true);
     builder.WebHost.UseUrls(builder.Configuration[$"{CoordinatorOptions.Section}:{nameof(CoordinatorOptions.HttpUrl)}"]
                             ?? new CoordinatorOptions().HttpUrl);
 

@@ -18,6 +18,8 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
     public sealed class Held(AssignTask task, CancellationToken eviction)
     {
         public AssignTask Task { get; } = task;
+        /// <summary>The trace the assignment arrived in (the consume span's, when tracing is on): its run continues it.</summary>
+        public System.Diagnostics.ActivityContext Trace { get; } = System.Diagnostics.Activity.Current?.Context ?? default;
         /// <summary>Cancelled when this agent instance is evicted; captured on arrival, so a stale assignment never starts after re-registration.</summary>
         public CancellationToken Eviction { get; } = eviction;
         internal HeldState State { get; set; } = HeldState.Waiting;

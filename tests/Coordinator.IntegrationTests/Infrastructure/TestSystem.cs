@@ -93,9 +93,14 @@ public sealed class TestSystem : IAsyncDisposable
         return coordinator;
     }
 
+    /// <summary>Environment every agent started from now on gets besides the broker's (tracing variables, say).</summary>
+    public Dictionary<string, string> AgentSettings { get; } = [];
+
     public AgentProcess StartAgent(string agentId, params string[] arguments)
     {
         var environment = BrokerEnvironment();
+        foreach (var (key, value) in AgentSettings)
+            environment[key] = value;
         environment["Agent__HeartbeatInterval"] = HeartbeatInterval.ToString();
         environment["Agent__WorkDirectory"] = Path.Combine(WorkDirectory, "agents", agentId);
         return Track(new AgentProcess(agentId, arguments, environment, WorkDirectory));

@@ -27,10 +27,13 @@ public sealed partial class DispatchTaskConsumer(
     public async Task Consume(ConsumeContext<DispatchTask> context)
     {
         var task = context.Message;
+        using var span = Hosting.Tracing.Source.StartActivity("place task");
+        span?.SetTag("task.id", task.TaskId).SetTag("task.type", task.TaskType).SetTag("task.attempt", task.Attempt);
         for (var returned = 0; ; returned++)
         {
             if (await PlaceAsync(context, task) is not { } agent)
                 return;
+            span?.SetTag("agent.id", agent.AgentId);
             try
             {
                 await assigner.AssignAsync(context, task, agent.AgentId, context.CancellationToken);

@@ -73,8 +73,11 @@ public sealed partial class TaskIntake(
         // Straight to an agent when one has a free slot and nothing waits ahead (one broker hop fewer); else to the
         // priority queue. Sent through the bus, not the intake's outbox, so the broker's answer is known before this
         // submission is acknowledged.
+        using var span = Hosting.Tracing.Source.StartActivity("place task");
+        span?.SetTag("task.id", taskId).SetTag("task.type", task!.TaskType).SetTag("task.attempt", task.Attempt);
         if (placement.TryPlaceNow(task!) is { } agent)
         {
+            span?.SetTag("agent.id", agent.AgentId);
             try
             {
                 await assigner.AssignAsync(bus, task!, agent.AgentId, cancellationToken);
@@ -85,6 +88,7 @@ public sealed partial class TaskIntake(
                 LogReturned(taskId, agent.AgentId); // the agent's queue is gone: the dispatcher places it again
             }
         }
+        span?.SetTag("queued", true); // placed later, from the dispatch queue
         await DispatchQueue.SendAsync(sender, task!, cancellationToken);
         return null;
     }
