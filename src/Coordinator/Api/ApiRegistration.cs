@@ -1,7 +1,6 @@
-using Prometheus;
 using Coordinator.Health;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Prometheus;
 
 namespace Coordinator.Api;
 
@@ -10,39 +9,47 @@ public static class ApiRegistration
     public static IServiceCollection AddCoordinatorApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddOpenApi();
         services.AddSingleton<Observability.CoordinatorMetrics>();
         services.AddSingleton<Observability.SystemFigures>();
         services.AddHostedService(sp => sp.GetRequiredService<Observability.SystemFigures>());
         return services;
     }
 
+    /// <summary>
+    /// Every route, each a minimal-API handler, so that the OpenAPI document (<c>/openapi/v1.json</c>) describes all of
+    /// them (a unit test holds the two together).
+    /// </summary>
     public static WebApplication MapCoordinatorApi(this WebApplication app)
     {
+        app.MapOpenApi();
         app.MapAgentEndpoints();
         app.MapTaskEndpoints();
         app.MapMetricsEndpoints();
-        var prometheus = app.Services.GetRequiredService<Observability.CoordinatorMetrics>();
-        prometheus.Observe(app.Services);
-        app.MapMetrics("/metrics", prometheus.Registry);
         app.MapScalingEndpoints();
         app.MapAlertEndpoints();
         app.MapDashboard();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions
-        {
-            Predicate = check => check.Tags.Contains(HealthRegistration.ReadyTag),
-            ResponseWriter = WriteHealthJson,
-        });
-        return app;
-    }
 
-    static Task WriteHealthJson(HttpContext context, HealthReport report)
-    {
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsJsonAsync(new
+        var prometheus = app.Services.GetRequiredService<Observability.CoordinatorMetrics>();
+        prometheus.Observe(app.Services);
+        app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
         {
-            status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-        });
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            await prometheus.Registry.CollectAndExportAsTextAsync(context.Response.Body, ct);
+        }).Produces(StatusCodes.Status200OK, contentType: "text/plain").WithSummary("The coordinator's series in Prometheus' text format");
+
+        app.MapGet("/health/live", () => Results.Text("Healthy"))
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain").WithSummary("Answers while the process runs");
+        app.MapGet("/health/ready", async (HealthCheckService health, CancellationToken ct) =>
+        {
+            var report = await health.CheckHealthAsync(check => check.Tags.Contains(HealthRegistration.ReadyTag), ct);
+            var body = new
+            {
+                status = report.Status.ToString(),
+                checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+            };
+            return report.Status == HealthStatus.Unhealthy ? Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Ok(body);
+        }).WithSummary("200 when the broker and the database answer and the bus runs; 503 with the failing checks otherwise");
+        return app;
     }
 }

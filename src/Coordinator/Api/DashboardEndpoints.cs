@@ -28,7 +28,7 @@ public static class DashboardEndpoints
                 context.Response.Headers.XContentTypeOptions = "nosniff";
                 context.Response.Headers.CacheControl = "no-cache";
                 return Results.Bytes(content, contentType);
-            }).ExcludeFromDescription();
+            }).Produces(StatusCodes.Status200OK, contentType: contentType.Split(';')[0]).WithSummary($"The dashboard's {resource}");
         }
         return app;
     }

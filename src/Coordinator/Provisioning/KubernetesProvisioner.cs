@@ -56,9 +56,9 @@ public sealed partial class KubernetesProvisioner(
     }
 
     readonly ConcurrentDictionary<string, Owned> _agents = new(StringComparer.Ordinal);
-    readonly ConcurrentDictionary<string, byte> _claiming = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, string> _selectors = new(StringComparer.Ordinal);
     readonly SemaphoreSlim _scaling = new(1, 1);
+    readonly SemaphoreSlim _starting = new(1, 1);
     readonly CancellationTokenSource _stop = new();
     readonly Lazy<(IKubernetes Client, string Namespace)> _api = new(() => Connect(options.Kubernetes));
     Task? _watch;
@@ -82,6 +82,10 @@ public sealed partial class KubernetesProvisioner(
             throw new ProvisioningException($"agent {spec.AgentId}: supervised agents cannot run on Kubernetes; run them as a Deployment of their own");
         var profile = spec.Labels.GetValueOrDefault("profile");
         var deployment = Settings.DeploymentFor(profile);
+        // One start at a time: each knows the pods there were before it asked, and the one pod it asked for is the one it
+        // claims (starts side by side would claim each other's pods and leave one without). A pod object appears as soon as
+        // the ReplicaSet makes it, long before it runs, so this costs little.
+        await _starting.WaitAsync(cancellationToken);
         try
         {
             EnsureWatching();
@@ -109,6 +113,10 @@ public sealed partial class KubernetesProvisioner(
         catch (Exception ex) when (IsApiFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
             throw new ProvisioningException($"could not start an agent as a pod of deployment {Where(deployment)}: {Describe(ex)}", ex);
+        }
+        finally
+        {
+            _starting.Release();
         }
     }
 
@@ -194,8 +202,6 @@ public sealed partial class KubernetesProvisioner(
             var pods = await ListPodsAsync(deployment, cancellationToken);
             foreach (var pod in pods.Where(p => !before.Contains(p.Name()) && Live(p) && !Claimed(p)).OrderBy(p => p.Metadata.CreationTimestamp))
             {
-                if (!_claiming.TryAdd(pod.Name(), 0))
-                    continue;
                 try
                 {
                     var annotations = new Dictionary<string, string?> { [OwnerAnnotation] = Settings.Owner, [ProfileAnnotation] = profile };
@@ -203,11 +209,7 @@ public sealed partial class KubernetesProvisioner(
                 }
                 catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
                 {
-                    // changed since it was listed (claimed by another start) or gone: try the next one
-                }
-                finally
-                {
-                    _claiming.TryRemove(pod.Name(), out _);
+                    // changed since it was listed (claimed by another coordinator, say) or gone: try the next one
                 }
             }
             if (time.GetUtcNow() >= deadline)

@@ -43,6 +43,8 @@ public sealed class When_the_dashboard_is_open(ITestOutputHelper output)
                 errors.Add(message.Text);
         };
         var root = system.Api.Http.BaseAddress!.ToString().TrimEnd('/');
+        var openApi = await system.Api.Http.GetStringAsync("/openapi/v1.json"); // the API the page uses, described
+        Assert.Contains("\"/api/agents/{agentId}/drain\"", openApi);
 
         // The agents page lists the running agents.
         await page.GotoAsync($"{root}/#agents");
