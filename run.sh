@@ -71,7 +71,10 @@ done
 cat <<INFO
 
   Agents active:  $active (the coordinator keeps $MIN_AGENTS to $MAX_AGENTS; agent logs in $RUN_DIR/logs/)
-  API:            $HTTP_URL/api/agents   $HTTP_URL/api/scaling   $HTTP_URL/api/metrics   (health: $HTTP_URL/health/ready)
+  Dashboard:      $HTTP_URL/   (overview, agents with drain and mark-failed, tasks; live, no reload)
+  API:            $HTTP_URL/api/agents   $HTTP_URL/api/scaling   $HTTP_URL/api/metrics   $HTTP_URL/api/alerts
+                  described at $HTTP_URL/openapi/v1.json   (health: $HTTP_URL/health/ready)
+  Prometheus:     $HTTP_URL/metrics
   CLI:            dotnet src/Cli/bin/Release/net10.0/coordinator-cli.dll watch   (or: scaling, agents, submit ...)
   RabbitMQ UI:    http://127.0.0.1:15672   (guest / guest)
 
