@@ -6,14 +6,53 @@ using Spectre.Console;
 
 namespace CoordinatorCli.Agents;
 
-/// <summary>`agents`: every agent the coordinator knows, with its load, usage and heartbeat age.</summary>
+/// <summary>
+/// `agents`: every agent the coordinator knows, with its load, usage and heartbeat age; `agents drain` and `agents fail`
+/// act on one (the same API calls as the dashboard's buttons).
+/// </summary>
 public sealed class AgentsCommand(CliEnvironment environment, CommandRunner runner)
 {
     public Command Build()
     {
-        var command = new Command("agents", "List the agents");
+        var command = new Command("agents", "List the agents; drain one, or declare one failed")
+        {
+            Drain(),
+            Fail(),
+        };
         command.SetAction((parseResult, cancellationToken) =>
             runner.RunAsync(parseResult, client => RunAsync(client, cancellationToken), cancellationToken));
+        return command;
+    }
+
+    Command Drain()
+    {
+        var agentId = new Argument<string>("agent-id") { Description = "The agent to drain" };
+        var command = new Command("drain", "Drain an agent: it finishes what it holds and is given nothing new") { agentId };
+        command.SetAction((parseResult, cancellationToken) => runner.RunAsync(parseResult, async client =>
+        {
+            var id = parseResult.GetValue(agentId)!;
+            await client.DrainAgentAsync(id, cancellationToken);
+            environment.Out.WriteLine($"agent {id}: told to drain (it finishes what it holds and takes nothing new)");
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    Command Fail()
+    {
+        var agentId = new Argument<string>("agent-id") { Description = "The agent to declare failed" };
+        var reason = new Option<string>("--reason") { Description = "Why (kept as the agent's state reason)", DefaultValueFactory = _ => "declared failed by operator" };
+        var command = new Command("fail", "Declare an agent failed: its work moves to other agents") { agentId, reason };
+        command.SetAction((parseResult, cancellationToken) => runner.RunAsync(parseResult, async client =>
+        {
+            var id = parseResult.GetValue(agentId)!;
+            var why = parseResult.GetValue(reason);
+            if (string.IsNullOrWhiteSpace(why))
+                throw new CliUsageException("--reason must not be empty");
+            await client.DeclareAgentFailedAsync(id, why, cancellationToken);
+            environment.Out.WriteLine($"agent {id}: declared failed ({why}); its work moves to other agents");
+            return ExitCodes.Success;
+        }, cancellationToken));
         return command;
     }
 

@@ -129,6 +129,25 @@ public sealed class CoordinatorClient(HttpClient http)
         return await ReadAsync<ScalingChange>(response, cancellationToken);
     }
 
+    /// <summary>POST /api/agents/{id}/drain; 404 (unknown) and 409 (Failed or gone) carry the server's message.</summary>
+    public async Task DrainAgentAsync(string agentId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/agents/{Uri.EscapeDataString(agentId)}/drain");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
+    /// <summary>POST /api/agents/{id}/failure with the reason; 404 for an unknown agent carries the server's message.</summary>
+    public async Task DeclareAgentFailedAsync(string agentId, string reason, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/agents/{Uri.EscapeDataString(agentId)}/failure")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { reason }, CliJson.Options), Encoding.UTF8, "application/json"),
+        };
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+    }
+
     string NoScalingApi => $"the coordinator at {Url} has no scaling API (/api/scaling answered 404); it is older than this client";
 
     async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -105,9 +105,9 @@ public sealed partial class AlertEvaluator(
                 holding.Add(new Condition(nameof(AlertOptions.NoActiveAgent), System, work.Waiting, 0,
                     $"{work.Waiting} task(s) wait and no agent is Active"));
         }
-        if (options.AgentFailed.Enabled)
+        if (options.AgentFailed is { Enabled: true } failures)
         {
-            foreach (var agent in registry.All.Where(a => a.State == AgentStates.Failed))
+            foreach (var agent in registry.All.Where(a => a.State == AgentStates.Failed && now - a.UpdatedAt <= failures.Window))
                 holding.Add(new Condition(nameof(AlertOptions.AgentFailed), agent.AgentId, 1, 0, $"agent {agent.AgentId} failed: {agent.StateReason}"));
         }
         if (options.DeadLetters is { Enabled: true } dead)

@@ -25,8 +25,12 @@ public sealed class AlertOptions : IValidatableObject
     /// <summary>Work waits and no agent is Active.</summary>
     public Rule NoActiveAgent { get; set; } = new() { For = TimeSpan.FromSeconds(30) };
 
-    /// <summary>An agent is Failed (one alert per agent; resolved when it registers again or is unregistered or forgotten).</summary>
-    public Rule AgentFailed { get; set; } = new() { For = TimeSpan.Zero };
+    /// <summary>
+    /// An agent failed within <c>Window</c> and is still Failed (one alert per agent; resolved when it registers again, is
+    /// unregistered or forgotten, or the failure is older than the window: a fleet that died with its machine last week
+    /// does not page anyone when the coordinator starts again).
+    /// </summary>
+    public AgentFailedRule AgentFailed { get; set; } = new();
 
     /// <summary>At least <c>Threshold</c> tasks were dead-lettered within <c>Window</c>.</summary>
     public DeadLetterRule DeadLetters { get; set; } = new();
@@ -65,6 +69,12 @@ public sealed class AlertOptions : IValidatableObject
         public int MinAttempts { get; set; } = 10;
 
         public ErrorRateRule() => For = TimeSpan.FromMinutes(1);
+    }
+
+    public sealed class AgentFailedRule : Rule
+    {
+        [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+        public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
     }
 
     public sealed class DurationRule : Rule

@@ -23,7 +23,7 @@ public sealed class When_the_dashboard_is_open(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task It_lists_the_agents_follows_a_task_to_completed_shows_a_killed_agent_failed_and_escapes_what_users_wrote()
+    public async Task It_lists_the_agents_follows_a_task_to_completed_drains_an_agent_shows_a_killed_one_failed_and_escapes_what_users_wrote()
     {
         Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/ensure-observability-tools.sh");
         await using var system = await TestSystem.StartAsync();
@@ -83,8 +83,14 @@ public sealed class When_the_dashboard_is_open(ITestOutputHelper output)
         output.WriteLine($"hostile task: {(int)status} {body}");
         await page.FillAsync("#filter-type", "");
 
-        // A killed agent turns Failed on the page.
+        // Drain from the page (through POST /api/agents/{id}/drain, as the CLI's `agents drain`): the agent turns Draining.
         await page.ClickAsync("nav a[data-page='agents']");
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.ClickAsync("tr[data-agent-id='dash-a'] button:text('Drain')");
+        await page.WaitForSelectorAsync("tr[data-agent-id='dash-a'][data-state='Draining']", new() { Timeout = Wait });
+        Assert.Equal("Draining", (await system.Api.AgentAsync("dash-a"))!.State);
+
+        // A killed agent turns Failed on the page.
         agents[1].Kill();
         await page.WaitForSelectorAsync($"tr[data-agent-id='dash-b'][data-state='Failed']", new() { Timeout = Wait });
         var verdict = (await system.Api.AgentAsync("dash-b"))!.StateReason;

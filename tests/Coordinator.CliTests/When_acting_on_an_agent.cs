@@ -1,0 +1,69 @@
+using System.Net;
+using Coordinator.CliTests.Support;
+
+namespace Coordinator.CliTests;
+
+/// <summary>`agents drain` and `agents fail`: the same calls as the dashboard's buttons.</summary>
+public class When_acting_on_an_agent
+{
+    readonly TestCli cli = new();
+
+    [Fact]
+    public async Task Drain_posts_to_the_agent_and_says_what_follows()
+    {
+        cli.Coordinator.On(HttpMethod.Post, "/api/agents/worker-a/drain", HttpStatusCode.Accepted, "");
+
+        var run = await cli.RunAsync("agents", "drain", "worker-a");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Single(cli.Coordinator.RequestsTo(HttpMethod.Post, "/api/agents/worker-a/drain"));
+        Assert.Contains("agent worker-a: told to drain", run.Out);
+    }
+
+    [Fact]
+    public async Task Draining_a_failed_agent_fails_with_the_servers_reason()
+    {
+        cli.Coordinator.On(HttpMethod.Post, "/api/agents/gone/drain", HttpStatusCode.Conflict,
+            """{"error":"agent 'gone' is Failed: there is nothing to drain"}""");
+
+        var run = await cli.RunAsync("agents", "drain", "gone");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("agent 'gone' is Failed: there is nothing to drain", run.Error);
+    }
+
+    [Fact]
+    public async Task Fail_posts_the_reason()
+    {
+        cli.Coordinator.On(HttpMethod.Post, "/api/agents/worker-b/failure", HttpStatusCode.Accepted, "");
+
+        var run = await cli.RunAsync("agents", "fail", "worker-b", "--reason", "disk on fire");
+
+        Assert.Equal(0, run.ExitCode);
+        var body = Assert.Single(cli.Coordinator.RequestsTo(HttpMethod.Post, "/api/agents/worker-b/failure")).Json;
+        Assert.Equal("disk on fire", body.GetProperty("reason").GetString());
+        Assert.Contains("agent worker-b: declared failed (disk on fire)", run.Out);
+    }
+
+    [Fact]
+    public async Task Fail_of_an_unknown_agent_says_it_is_not_found()
+    {
+        cli.Coordinator.On(HttpMethod.Post, "/api/agents/nobody/failure", HttpStatusCode.NotFound, """{"error":"agent 'nobody' not found"}""");
+
+        var run = await cli.RunAsync("agents", "fail", "nobody");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("agent 'nobody' not found", run.Error);
+        var body = Assert.Single(cli.Coordinator.Requests).Json;
+        Assert.Equal("declared failed by operator", body.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Drain_without_an_agent_id_is_a_usage_error_and_calls_nothing()
+    {
+        var run = await cli.RunAsync("agents", "drain");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Empty(cli.Coordinator.Requests);
+    }
+}
