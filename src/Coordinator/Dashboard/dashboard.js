@@ -157,6 +157,20 @@ async function act(agentId, action) {
   refresh();
 }
 
+// Completion rate, average duration, failed attempts and how its measured use compares with what its tasks reserved.
+function record(load) {
+  if (!load) return "";
+  const parts = [];
+  const done = load.performance.completed + load.performance.failed;
+  parts.push(done ? `${load.performance.completed} of ${done} completed (${percent(load.completionRate)})` : "nothing run yet");
+  if (load.averageTaskSeconds !== null) parts.push(`avg ${load.averageTaskSeconds.toFixed(2)} s`);
+  const efficiency = load.resourceEfficiency;
+  if (efficiency && (efficiency.cpu !== null || efficiency.memory !== null)) {
+    parts.push(`use/reserved: CPU ${efficiency.cpu ?? "–"}, memory ${efficiency.memory ?? "–"}`);
+  }
+  return parts.join(", ");
+}
+
 async function refreshAgents() {
   const [agents, metrics] = await Promise.all([getJson("/api/agents"), getJson("/api/metrics")]);
   const load = new Map(metrics.load.map((l) => [l.agentId, l]));
@@ -183,6 +197,7 @@ async function refreshAgents() {
       r ? `${r.allocated.cpuCores} of ${agent.resources.cpuCores} cores, ${r.allocated.memoryMb} of ${agent.resources.memoryMb} MB` : `${agent.resources.cpuCores} cores, ${agent.resources.memoryMb} MB`,
       `${agent.health.usage.cpuPercent.toFixed(0)} % CPU, ${agent.health.usage.memoryMb} MB`,
       `${agent.health.reportedStatus} / ${agent.health.assessedStatus}${agent.health.errorCount ? `, ${agent.health.errorCount} errors` : ""}`,
+      record(l),
       ago(agent.lastHeartbeat),
       agent.stateReason,
       actions,

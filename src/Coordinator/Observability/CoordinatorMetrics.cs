@@ -31,6 +31,7 @@ public sealed class CoordinatorMetrics
     readonly Histogram _recovery;
     readonly Counter _scalingEvents;
     readonly Counter _alerts;
+    readonly Histogram _scalingResponse;
 
     public CoordinatorMetrics()
     {
@@ -54,6 +55,8 @@ public sealed class CoordinatorMetrics
             new HistogramConfiguration { Buckets = DetectionBuckets });
         _scalingEvents = factory.CreateCounter("coordinator_scaling_events_total", "Agents the ScalingManager started (up) or drained (down).",
             new CounterConfiguration { LabelNames = ["direction", "trigger"] });
+        _scalingResponse = factory.CreateHistogram("coordinator_scaling_response_seconds", "From the decision to start an agent until it is Active.",
+            new HistogramConfiguration { Buckets = [1, 2, 5, 10, 20, 30, 60, 120, 300, 600] });
         _alerts = factory.CreateCounter("coordinator_alerts_raised_total", "Alerts raised, by rule.", new CounterConfiguration { LabelNames = ["rule"] });
     }
 
@@ -78,6 +81,15 @@ public sealed class CoordinatorMetrics
         var failures = factory.CreateCounter("coordinator_agent_failures_detected_total", "Agents the coordinator declared failed.");
         var falseAlarms = factory.CreateCounter("coordinator_agent_false_failures_total", "Failure verdicts on agents that were alive after all (the same instance came back).");
         var missed = factory.CreateCounter("coordinator_agent_missed_failures_total", "Agent instances that died without a verdict (a new instance took the id over first).");
+        var utilisation = factory.CreateGauge("coordinator_slot_utilisation_ratio", "Slots in use over the slots of the live agents.");
+        var balance = factory.CreateGauge("coordinator_load_balance_jain_index",
+            "Load-balancing effectiveness: Jain's index over the live agents' in-flight / slots (1 = even, 1/n = one agent carries all).");
+        var precision = factory.CreateGauge("coordinator_detection_precision_ratio", "Of the failure verdicts, the share that were real.");
+        var recall = factory.CreateGauge("coordinator_detection_recall_ratio", "Of the real failures, the share the detector caught.");
+        var completion = factory.CreateGauge("coordinator_agent_completion_ratio", "Completed over finished attempts, per live agent.",
+            new GaugeConfiguration { LabelNames = ["agent_id"] });
+        var meanDuration = factory.CreateGauge("coordinator_agent_average_task_seconds", "Mean run time of the completed attempts, per live agent.",
+            new GaugeConfiguration { LabelNames = ["agent_id"] });
         var lag = factory.CreateGauge("coordinator_heartbeat_lag_seconds", "How far the coordinator is behind on heartbeats (the backlog divided by its intake rate).");
 
         var registry = services.GetRequiredService<AgentRegistry>();
@@ -89,6 +101,7 @@ public sealed class CoordinatorMetrics
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         recovery.DetectionObserved += since => _detection.Observe(since.TotalSeconds);
         recovery.RecoveryObserved += since => _recovery.Observe(since.TotalSeconds);
+        scaling.Responded += seconds => _scalingResponse.Observe(seconds);
         scaling.Scaled += (action, trigger, agents) => _scalingEvents.WithLabels(action.ToString().ToLowerInvariant(), trigger.ToString()).Inc(agents);
         var seenStates = new HashSet<string>(StringComparer.Ordinal);
         var seenAgents = new HashSet<string>(StringComparer.Ordinal);
@@ -121,14 +134,30 @@ public sealed class CoordinatorMetrics
             {
                 agentInFlight.RemoveLabelled(gone);
                 agentSlots.RemoveLabelled(gone);
+                completion.RemoveLabelled(gone);
+                meanDuration.RemoveLabelled(gone);
                 seenAgents.Remove(gone);
             }
+            var loads = new List<double>();
+            var (busy, slots) = (0, 0);
             foreach (var agent in live)
             {
                 seenAgents.Add(agent.AgentId);
-                agentInFlight.WithLabels(agent.AgentId).Set(placement.LoadOf(agent.AgentId));
-                agentSlots.WithLabels(agent.AgentId).Set(placement.SlotsOf(agent));
+                var load = placement.LoadOf(agent.AgentId);
+                var room = placement.SlotsOf(agent);
+                agentInFlight.WithLabels(agent.AgentId).Set(load);
+                agentSlots.WithLabels(agent.AgentId).Set(room);
+                var performance = placement.PerformanceOf(agent.AgentId);
+                if (performance.Completed + performance.Failed > 0)
+                    completion.WithLabels(agent.AgentId).Set((double)performance.Completed / (performance.Completed + performance.Failed));
+                if (performance.Completed > 0)
+                    meanDuration.WithLabels(agent.AgentId).Set(performance.MeanDurationMs / 1000);
+                loads.Add((double)load / Math.Max(1, room));
+                busy += load;
+                slots += room;
             }
+            utilisation.Set(slots == 0 ? 0 : (double)busy / slots);
+            balance.Set(Coordination.JainIndex(loads) ?? 1);
             if (scaling.Enabled)
             {
                 var view = await scaling.ViewAsync(cancellationToken);
@@ -140,6 +169,8 @@ public sealed class CoordinatorMetrics
             failures.IncTo(detected);
             falseAlarms.IncTo(falsePositives);
             missed.IncTo(undetected);
+            precision.Set(RecoveryMetrics.Precision(detected, falsePositives) ?? 1);
+            recall.Set(RecoveryMetrics.Recall(detected, falsePositives, undetected) ?? 1);
             lag.Set(health.LagSeconds);
         });
     }

@@ -74,6 +74,9 @@ public sealed partial class ScalingManager(
 
     public bool Enabled => options.Enabled;
 
+    /// <summary>An agent it started became Active: seconds from the decision (the scaling response time).</summary>
+    public event Action<double>? Responded;
+
     /// <summary>Agents started (Up) or drained (Down), by what triggered it.</summary>
     public event Action<ScalingAction, ScalingTrigger, int>? Scaled;
 
@@ -300,6 +303,7 @@ public sealed partial class ScalingManager(
                     var response = (run.ActiveAt.Value - run.DecidedAt).TotalSeconds;
                     lock (_decisions)
                         Keep(_responseSeconds, response);
+                    Responded?.Invoke(response);
                     LogActive(run.AgentId, run.Profile.Name, response);
                     break;
                 case RunPhase.Starting when run.StartError is not null || !running || now - run.DecidedAt > options.StartTimeout:

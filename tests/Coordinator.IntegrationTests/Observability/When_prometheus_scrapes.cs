@@ -58,6 +58,10 @@ public sealed class When_prometheus_scrapes
                      "coordinator_backlog_tasks 0",
                      "coordinator_tasks_submitted_total 6",
                      "coordinator_failure_detection_seconds_count 0",
+                     "coordinator_slot_utilisation_ratio 0",
+                     "coordinator_load_balance_jain_index 1",
+                     "coordinator_agent_completion_ratio{agent_id=\"scraped\"} 0.8333",
+                     "coordinator_agent_average_task_seconds{agent_id=\"scraped\"}",
                  })
             Assert.True(exposition.Contains(series, StringComparison.Ordinal), $"no `{series}` in\n{exposition}");
         var lint = Run("promtool", exposition, "check", "metrics");

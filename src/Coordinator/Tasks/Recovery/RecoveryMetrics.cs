@@ -60,6 +60,13 @@ public sealed class RecoveryMetrics
             return (_failures, _falseAlarms, _missed);
     }
 
+    /// <summary>Of the failure verdicts, the share that were real (the same instance did not come back); null before any.</summary>
+    public static double? Precision(long failures, long falseAlarms) => failures == 0 ? null : (double)(failures - falseAlarms) / failures;
+
+    /// <summary>Of the real failures, the share the detector caught (a miss: a new instance took the id over first); null before any.</summary>
+    public static double? Recall(long failures, long falseAlarms, long missed) =>
+        failures - falseAlarms + missed == 0 ? null : (double)(failures - falseAlarms) / (failures - falseAlarms + missed);
+
     static void Keep(List<double> values, double value)
     {
         values.Add(value);
@@ -76,10 +83,8 @@ public sealed class RecoveryMetrics
                 failuresDetected = _failures,
                 falsePositives = _falseAlarms,
                 missedFailures = _missed,
-                // Of the verdicts, those that were real; of the real failures, those the detector caught.
-                detectionPrecision = _failures == 0 ? (double?)null : Math.Round((double)(_failures - _falseAlarms) / _failures, 4),
-                detectionRecall = _failures - _falseAlarms + _missed == 0 ? (double?)null
-                    : Math.Round((double)(_failures - _falseAlarms) / (_failures - _falseAlarms + _missed), 4),
+                detectionPrecision = Precision(_failures, _falseAlarms) is { } precision ? Math.Round(precision, 4) : (double?)null,
+                detectionRecall = Recall(_failures, _falseAlarms, _missed) is { } recall ? Math.Round(recall, 4) : (double?)null,
                 tasksReassigned = _reassigned,
                 detectionSeconds = Summary(_detectionSeconds),
                 timeToRecoverSeconds = Summary(_recoverySeconds),
