@@ -27,8 +27,15 @@ public sealed class FleetScenario(BenchOptions options, TextWriter output, Cance
         var falseVerdicts = run.Fleet.Observed.FalseVerdicts;
         Report(run, falseVerdicts);
         var label = $"fleet soak {agents}";
+        var (scrape, series) = await ScrapeAsync(run, "/metrics");
+        var (snapshot, _) = await ScrapeAsync(run, "/api/metrics");
+        var (listing, _) = await ScrapeAsync(run, "/api/agents");
+        output.WriteLine($"  observing {agents} agents, median of 20 (ms): /metrics {scrape:0.0} ({series} series), /api/metrics {snapshot:0.0}, " +
+                         $"/api/agents {listing:0.0} (the dashboard polls the last two every 2 s)");
         return
         [
+            new TargetCheck(label, "a Prometheus scrape and the dashboard's calls answer in <= 0.5 s (median)",
+                $"/metrics {scrape:0} ms, /api/metrics {snapshot:0} ms, /api/agents {listing:0} ms", Math.Max(scrape, Math.Max(snapshot, listing)) <= 500),
             new TargetCheck(label, $"{agents} agents at 1 Hz on <= {coreTarget} core with the heartbeat queue never growing",
                 $"{WatchF(figures.CoordinatorCores)} cores; at most {figures.WaitingMax} heartbeats waiting",
                 figures.CoordinatorCores <= coreTarget && figures.WaitingMax < agents),
@@ -238,6 +245,22 @@ public sealed class FleetScenario(BenchOptions options, TextWriter output, Cance
 
     static HashSet<string> FailedIds(FleetSimulator fleet) =>
         fleet.Observed.Verdicts.Where(v => v.State == "Failed").Select(v => v.AgentId).ToHashSet();
+
+    /// <summary>The median of 20 GETs of <paramref name="path"/> one after another (ms), and how many sample lines the last had.</summary>
+    async Task<(double Milliseconds, int Lines)> ScrapeAsync(FleetRun run, string path)
+    {
+        var times = new List<double>();
+        var lines = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var body = await run.System.Api.GetStringAsync(path, cancellationToken);
+            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            lines = body.Split('\n').Count(l => l.Length > 0 && l[0] != '#');
+        }
+        times.Sort();
+        return (Median(times), lines);
+    }
 
     static double Median(List<double> sorted) => sorted.Count == 0 ? double.NaN : sorted[sorted.Count / 2];
 

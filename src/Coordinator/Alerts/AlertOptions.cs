@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Coordinator.Hosting;
 
 namespace Coordinator.Alerts;
 
@@ -100,10 +101,8 @@ public sealed class AlertOptions : IValidatableObject
                      (nameof(AgentFailed), AgentFailed), (nameof(DeadLetters), DeadLetters),
                  })
         {
-            var results = new List<ValidationResult>();
-            Validator.TryValidateObject(rule, new ValidationContext(rule), results, validateAllProperties: true);
-            foreach (var result in results)
-                yield return new ValidationResult(result.ErrorMessage, result.MemberNames.Select(m => $"{name}:{m}").ToArray());
+            foreach (var result in NestedValidation.Validate(rule, name))
+                yield return result;
         }
     }
 }

@@ -20,6 +20,12 @@ public interface IAgentProvisioner
     event Action<string>? Exited;
 
     /// <summary>
+    /// Raised when the platform replaced a lost agent by itself and the provisioner took the replacement in as owned (a
+    /// Kubernetes ReplicaSet's new pod), with its spec: the ScalingManager counts it as one of its own.
+    /// </summary>
+    event Action<ProvisionedAgentSpec>? Adopted;
+
+    /// <summary>
     /// Starts an agent. <paramref name="supervised"/>: restart it (with backoff) whenever it exits or fails. Returns the id
     /// the agent registers under: the spec's, or the name its platform gave it (a Kubernetes pod's). Throws
     /// <see cref="ProvisioningException"/> with the reason when the agent cannot be started.

@@ -8,15 +8,17 @@ using k8s.Models;
 namespace Coordinator.Provisioning;
 
 /// <summary>
-/// Agents as pods of an agent Deployment (KubernetesClient), chosen with <c>Provisioning:Provider=Kubernetes</c>. Each pod
-/// is one agent, named after the pod (the manifest gives the worker its pod's name as <c>Agent__AgentId</c>), so a start
-/// returns the name the ReplicaSet chose. Starting raises the Deployment's replicas by one through its scale subresource
-/// (with the scale's resourceVersion: a concurrent writer makes it read and try again) and claims the new pod by annotating
-/// it with this coordinator's owner name and the profile. Stopping marks the pod first (<c>coordinator/draining</c>, and the
-/// lowest <c>controller.kubernetes.io/pod-deletion-cost</c>, so the ReplicaSet removes that pod), then lowers the replicas;
-/// the kubelet sends SIGTERM (the worker drains and unregisters). A pod of its own that disappears without being asked
-/// (deleted, evicted) is reported through <see cref="Exited"/> and its replica given back, so the ReplicaSet's replacement
-/// does not stay as an agent nobody asked for. The pod template decides the pods' resources, not the profile.
+/// Agents as pods of an agent Deployment (KubernetesClient), chosen with <c>Provisioning:Provider=Kubernetes</c>. The
+/// Deployment is the coordinator's: every pod of it is one agent, named after the pod (the manifest gives the worker its
+/// pod's name as <c>Agent__AgentId</c>), so a start returns the name the pod has. A start first claims a spare (a live pod
+/// no one claimed: the ReplicaSet's replacement of a pod deleted or evicted behind the coordinator's back, or one the
+/// Deployment had before); only without one does it raise the replicas by one through the scale subresource (with the
+/// scale's resourceVersion: a concurrent writer makes it read and try again) and claim the new pod. Claiming annotates the
+/// pod with this coordinator's owner name and the profile. Stopping a live pod marks it first (<c>coordinator/draining</c>,
+/// and the lowest <c>controller.kubernetes.io/pod-deletion-cost</c>, so the ReplicaSet removes that pod), then lowers the
+/// replicas; the kubelet sends SIGTERM (the worker drains and unregisters). A pod of its own that disappears without being
+/// asked is reported through <see cref="Exited"/>; its replica stays, and its replacement is the next start's spare. The
+/// pod template decides the pods' resources, not the profile.
 /// </summary>
 public sealed partial class KubernetesProvisioner(
     ProvisioningOptions options,
@@ -49,16 +51,16 @@ public sealed partial class KubernetesProvisioner(
     sealed class Owned(ProvisionedAgentSpec spec, string deployment) : ProvisionedAgent(spec, supervised: false)
     {
         public string Deployment { get; } = deployment;
-        int _released;
-
-        /// <summary>True once: whoever first learns that the pod is gone or must go gives its replica back.</summary>
-        public bool Release() => Interlocked.Exchange(ref _released, 1) == 0;
     }
 
     readonly ConcurrentDictionary<string, Owned> _agents = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<string, string> _selectors = new(StringComparer.Ordinal);
     readonly SemaphoreSlim _scaling = new(1, 1);
     readonly SemaphoreSlim _starting = new(1, 1);
+    /// <summary>The Deployments it has started or adopted pods in: watched for lost pods and their replacements.</summary>
+    readonly ConcurrentDictionary<string, byte> _watched = new(StringComparer.Ordinal);
+    /// <summary>Per Deployment, the profiles of its pods lost behind its back, whose replacements it takes in when they appear.</summary>
+    readonly ConcurrentDictionary<string, ConcurrentQueue<(string? Profile, DateTimeOffset Lost)>> _replacing = new(StringComparer.Ordinal);
     readonly CancellationTokenSource _stop = new();
     readonly Lazy<(IKubernetes Client, string Namespace)> _api = new(() => Connect(options.Kubernetes));
     Task? _watch;
@@ -71,6 +73,8 @@ public sealed partial class KubernetesProvisioner(
     public string Name => "kubernetes";
 
     public event Action<string>? Exited;
+
+    public event Action<ProvisionedAgentSpec>? Adopted;
 
     public bool Owns(string agentId) => _agents.ContainsKey(agentId);
 
@@ -89,21 +93,28 @@ public sealed partial class KubernetesProvisioner(
         try
         {
             EnsureWatching();
-            var before = new HashSet<string>(StringComparer.Ordinal);
-            await ScaleByAsync(deployment, +1, cancellationToken, async () =>
+            _watched.TryAdd(deployment, 0);
+            var pods = await SettledPodsAsync(deployment, cancellationToken);
+            var spare = await ClaimSpareAsync(pods, profile, cancellationToken);
+            if (spare is not null && _replacing.TryGetValue(deployment, out var replacing))
+                replacing.TryDequeue(out _); // this start is the replacement a lost pod was waiting for
+            if (spare is not { } pod)
             {
-                before.Clear();
-                before.UnionWith((await SettledPodsAsync(deployment, cancellationToken)).Select(p => p.Name()));
-            });
-            V1Pod pod;
-            try
-            {
-                pod = await ClaimNewPodAsync(deployment, before, profile, cancellationToken);
-            }
-            catch
-            {
-                await GiveBackAsync(deployment, "the start failed");
-                throw;
+                var before = new HashSet<string>(StringComparer.Ordinal);
+                await ScaleByAsync(deployment, +1, cancellationToken, async () =>
+                {
+                    before.Clear();
+                    before.UnionWith((await SettledPodsAsync(deployment, cancellationToken)).Select(p => p.Name()));
+                });
+                try
+                {
+                    pod = await ClaimNewPodAsync(deployment, before, profile, cancellationToken);
+                }
+                catch
+                {
+                    await GiveBackAsync(deployment, "the start failed");
+                    throw;
+                }
             }
             var name = pod.Name();
             _agents[name] = new Owned(spec.Named(name), deployment) { StartedAt = time.GetUtcNow() };
@@ -130,14 +141,19 @@ public sealed partial class KubernetesProvisioner(
         owned.Stopped = true;
         try
         {
-            if (owned.Release())
+            var pod = await ReadPodAsync(agentId, cancellationToken);
+            if (pod is null || !Live(pod))
             {
-                var marked = await MarkForRemovalAsync(agentId, cancellationToken);
-                await ScaleByAsync(owned.Deployment, -1, cancellationToken);
-                if (!marked)
-                    return; // gone already
-                LogStopping(agentId, Where(owned.Deployment));
+                // Deleted or evicted by someone else: the ReplicaSet replaces it (a spare for the next start); what is left
+                // of it goes now, and the replicas stay.
+                if (pod is not null && grace == TimeSpan.Zero)
+                    await DeletePodAsync(agentId, 0, cancellationToken);
+                return;
             }
+            if (!await MarkForRemovalAsync(agentId, cancellationToken))
+                return; // gone meanwhile: replaced, as above
+            await ScaleByAsync(owned.Deployment, -1, cancellationToken);
+            LogStopping(agentId, Where(owned.Deployment));
             // The ReplicaSet removes the cheapest pod: the kubelet sends SIGTERM, and SIGKILL after the pod's own grace period.
             // A pod still not terminating after the grace (the controller ranks readiness before cost, so it may have chosen
             // a pod not yet ready) is deleted by name; a stop without grace deletes it at once, without a grace period.
@@ -183,6 +199,7 @@ public sealed partial class KubernetesProvisioner(
                     spec.Labels["profile"] = profile;
                 if (_agents.TryAdd(spec.AgentId, new Owned(spec, deployment) { StartedAt = time.GetUtcNow() }))
                 {
+                    _watched.TryAdd(deployment, 0);
                     adopted.Add(spec);
                     LogAdopted(spec.AgentId, Where(deployment), spec.Labels.GetValueOrDefault("profile") ?? "-");
                 }
@@ -216,6 +233,41 @@ public sealed partial class KubernetesProvisioner(
                 throw new ProvisioningException(
                     $"no new pod of deployment {Where(deployment)} within {Settings.PodWaitTimeout.TotalSeconds:0} s: {await WhyNoPodAsync(deployment, cancellationToken)}");
             await Task.Delay(ClaimPoll, time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Claims the oldest live pod no one has claimed (a replacement the ReplicaSet made for a pod lost behind the
+    /// coordinator's back, or one the Deployment had before it); null when there is none.
+    /// </summary>
+    async Task<V1Pod?> ClaimSpareAsync(IReadOnlyList<V1Pod> pods, string? profile, CancellationToken cancellationToken)
+    {
+        foreach (var spare in pods.Where(p => Live(p) && !Claimed(p)).OrderBy(p => p.Metadata.CreationTimestamp))
+        {
+            try
+            {
+                var claimed = await PatchAnnotationsAsync(spare, new Dictionary<string, string?> { [OwnerAnnotation] = Settings.Owner, [ProfileAnnotation] = profile },
+                    cancellationToken);
+                LogSpareClaimed(claimed.Name());
+                return claimed;
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.NotFound)
+            {
+                // changed or gone since it was listed: the next one
+            }
+        }
+        return null;
+    }
+
+    async Task<V1Pod?> ReadPodAsync(string podName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Call(t => Client.CoreV1.ReadNamespacedPodAsync(podName, Namespace, cancellationToken: t), cancellationToken);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
         }
     }
 
@@ -293,7 +345,7 @@ public sealed partial class KubernetesProvisioner(
         }
     }
 
-    /// <summary>Gives a replica back after a failed start or a lost pod; a failure here is logged (the replicas stay one too many).</summary>
+    /// <summary>Gives a replica back after a failed start; a failure here is logged (the replicas stay one too many).</summary>
     async Task GiveBackAsync(string deployment, string why)
     {
         try
@@ -393,7 +445,7 @@ public sealed partial class KubernetesProvisioner(
         {
             try
             {
-                foreach (var deployment in _agents.Values.Select(a => a.Deployment).Distinct(StringComparer.Ordinal).ToList())
+                foreach (var deployment in _watched.Keys.ToList())
                     await CheckPodsAsync(deployment, cancellationToken);
                 if (failing)
                     LogWatchingAgain();
@@ -428,10 +480,46 @@ public sealed partial class KubernetesProvisioner(
             owned.Exited = true;
             var why = pod is null ? "deleted" : pod.Metadata.DeletionTimestamp is not null ? "terminating" : $"{pod.Status?.Phase}: {pod.Status?.Reason ?? pod.Status?.Message ?? "-"}";
             LogExited(id, why);
-            // The ReplicaSet replaces it with a pod nobody asked for; the replica goes back, and the ScalingManager decides.
-            if (owned.Release())
-                await GiveBackAsync(deployment, $"pod {id} is {why}");
+            // The ReplicaSet replaces it: the replacement is taken in below when it appears, unless a start claims it first.
+            _replacing.GetOrAdd(deployment, _ => new()).Enqueue((owned.Spec.Labels.GetValueOrDefault("profile"), listedAt));
             Exited?.Invoke(id);
+        }
+        await AdoptReplacementsAsync(deployment, pods.Values.ToList(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes in the ReplicaSet's replacements of pods lost behind its back, as owned agents of the lost pods' profiles
+    /// (raised through <see cref="Adopted"/>), when no start is under way (a start claims spares itself). A replacement that
+    /// does not appear within PodWaitTimeout (the replicas were lowered by someone else) is no longer waited for.
+    /// </summary>
+    async Task AdoptReplacementsAsync(string deployment, List<V1Pod> pods, CancellationToken cancellationToken)
+    {
+        if (!_replacing.TryGetValue(deployment, out var replacing) || replacing.IsEmpty || !await _starting.WaitAsync(0, cancellationToken))
+            return;
+        try
+        {
+            var now = time.GetUtcNow();
+            while (replacing.TryPeek(out var lost))
+            {
+                if (now - lost.Lost > Settings.PodWaitTimeout)
+                {
+                    replacing.TryDequeue(out _);
+                    continue;
+                }
+                if (await ClaimSpareAsync(pods, lost.Profile, cancellationToken) is not { } replacement)
+                    return; // not there yet: the next poll
+                replacing.TryDequeue(out _);
+                var spec = new ProvisionedAgentSpec { AgentId = replacement.Name() };
+                if (lost.Profile is { } profile)
+                    spec.Labels["profile"] = profile;
+                _agents[spec.AgentId] = new Owned(spec, deployment) { StartedAt = now };
+                LogReplacementAdopted(spec.AgentId, Where(deployment));
+                Adopted?.Invoke(spec);
+            }
+        }
+        finally
+        {
+            _starting.Release();
         }
     }
 
@@ -533,6 +621,12 @@ public sealed partial class KubernetesProvisioner(
 
     [LoggerMessage(LogLevel.Error, "Could not give a replica of {Deployment} back after {Why}: {Error}; it has one pod more than asked for")]
     partial void LogGiveBackFailed(string deployment, string why, string error);
+
+    [LoggerMessage(LogLevel.Information, "Claimed spare pod {Pod} (no pod of the Deployment was unclaimed otherwise, so the replicas stay)")]
+    partial void LogSpareClaimed(string pod);
+
+    [LoggerMessage(LogLevel.Information, "Agent {AgentId}: the pod {Deployment}'s ReplicaSet made to replace a lost one, taken in")]
+    partial void LogReplacementAdopted(string agentId, string deployment);
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId}: its pod is {Why}")]
     partial void LogExited(string agentId, string why);

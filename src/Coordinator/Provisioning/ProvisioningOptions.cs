@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Coordinator.Hosting;
 
 namespace Coordinator.Provisioning;
 
@@ -57,24 +58,17 @@ public sealed class ProvisioningOptions : IValidatableObject
             yield return new ValidationResult("agent ids must be unique", [nameof(Agents)]);
         if (UsesDocker)
         {
-            foreach (var result in Nested(Docker, "Docker"))
+            foreach (var result in NestedValidation.Validate(Docker, "Docker"))
                 yield return result;
         }
         if (UsesKubernetes)
         {
-            foreach (var result in Nested(Kubernetes, "Kubernetes"))
+            foreach (var result in NestedValidation.Validate(Kubernetes, "Kubernetes"))
                 yield return result;
             if (Agents.Count > 0)
                 yield return new ValidationResult(
                     "supervised agents cannot run on Kubernetes (its Deployments restart pods themselves): run them as a Deployment of their own",
                     [nameof(Agents)]);
         }
-    }
-
-    static IEnumerable<ValidationResult> Nested(object section, string name)
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(section, new ValidationContext(section), results, validateAllProperties: true);
-        return results.Select(r => new ValidationResult(r.ErrorMessage, r.MemberNames.Select(m => $"{name}:{m}").ToArray()));
     }
 }

@@ -87,6 +87,17 @@ public sealed partial class ScalingManager(
     {
         _stopping = stopping;
         provisioner.Exited += OnExited;
+        provisioner.Adopted += OnAdopted;
+    }
+
+    /// <summary>The platform replaced a lost agent itself (a Kubernetes pod): counted as this manager's, Starting until Active.</summary>
+    void OnAdopted(ProvisionedAgentSpec spec)
+    {
+        if (spec.Labels.GetValueOrDefault("profile") is not { } name || FindProfile(name) is not { } profile)
+            return;
+        if (_runs.TryAdd(spec.AgentId, new Run(spec.AgentId, profile, ScalingTrigger.AgentFailed, time.GetUtcNow()) { Adopted = true }))
+            LogAdopted(spec.AgentId, profile.Name);
+        RequestCheck?.Invoke();
     }
 
     void OnExited(string agentId)
@@ -247,6 +258,7 @@ public sealed partial class ScalingManager(
     internal async Task StopAllAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         provisioner.Exited -= OnExited;
+        provisioner.Adopted -= OnAdopted;
         // A check under way finishes first (its starts are then in the list); later ones see the coordinator stopping.
         await _gate.WaitAsync(cancellationToken);
         try

@@ -17,54 +17,29 @@ public sealed class When_alerts_fire
     /// <summary>A webhook that answers 500 to the first POST and 200 to the rest, keeping what it was sent.</summary>
     sealed class Webhook : IDisposable
     {
-        readonly HttpListener _listener = new();
-        readonly Task _serving;
+        readonly LoopbackHttpServer _server;
         int _requests;
 
-        public Webhook()
-        {
-            Url = $"http://127.0.0.1:{FreePort.Next()}/hook/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _serving = Task.Run(ServeAsync);
-        }
+        public Webhook() => _server = new LoopbackHttpServer(AnswerAsync);
 
-        public string Url { get; }
+        public string Url => $"{_server.Url}/hook/";
         public ConcurrentQueue<JsonElement> Received { get; } = new();
         public int Requests => _requests;
 
-        async Task ServeAsync()
+        async Task AnswerAsync(HttpListenerContext context)
         {
-            while (_listener.IsListening)
+            using var reader = new StreamReader(context.Request.InputStream);
+            var body = await reader.ReadToEndAsync();
+            if (Interlocked.Increment(ref _requests) == 1)
             {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-                using var reader = new StreamReader(context.Request.InputStream);
-                var body = await reader.ReadToEndAsync();
-                if (Interlocked.Increment(ref _requests) == 1)
-                    context.Response.StatusCode = 500;
-                else
-                {
-                    Received.Enqueue(JsonDocument.Parse(body).RootElement.Clone());
-                    context.Response.StatusCode = 200;
-                }
-                context.Response.Close();
+                context.Response.StatusCode = 500;
+                return;
             }
+            Received.Enqueue(JsonDocument.Parse(body).RootElement.Clone());
+            context.Response.StatusCode = 200;
         }
 
-        public void Dispose()
-        {
-            _listener.Stop();
-            _listener.Close();
-            _serving.Wait(TimeSpan.FromSeconds(5));
-        }
+        public void Dispose() => _server.Dispose();
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         public string? ReplicaFailure { get; set; }
     }
 
-    readonly HttpListener _listener = new();
+    readonly LoopbackHttpServer _server;
     readonly CancellationTokenSource _stop = new();
     readonly object _gate = new();
     readonly Dictionary<string, Deployment> _deployments = new(StringComparer.Ordinal);
@@ -42,7 +42,6 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     readonly HashSet<string> _forbidden = new(StringComparer.Ordinal);
     readonly List<string> _requests = [];
     readonly IPodRuntime _runtime;
-    readonly Task _serving;
     readonly Task _controller;
     long _resourceVersion = 1000;
     int _conflicts;
@@ -51,16 +50,12 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     {
         Namespace = @namespace;
         _runtime = runtime ?? new InstantPods();
-        var port = FreePort.Next();
-        Url = $"http://127.0.0.1:{port}";
-        _listener.Prefixes.Add($"{Url}/");
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(AnswerAsync, concurrent: true);
         _controller = Task.Run(ControlAsync);
     }
 
     public string Namespace { get; }
-    public string Url { get; }
+    public string Url => _server.Url;
 
     /// <summary>Requests as "VERB path", in order (the query left out).</summary>
     public IReadOnlyList<string> Requests
@@ -261,27 +256,6 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     // ---- the API ----
 
-    async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (HttpListenerException)
-            {
-                return;
-            }
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
-
     async Task AnswerAsync(HttpListenerContext context)
     {
         var request = context.Request;
@@ -308,7 +282,6 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         try
         {
             await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException)
         {
@@ -590,15 +563,14 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
+        _server.Dispose();
         try
         {
-            await Task.WhenAll(_serving, _controller).WaitAsync(TimeSpan.FromSeconds(5));
+            await _controller.WaitAsync(TimeSpan.FromSeconds(5));
         }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or HttpListenerException or ObjectDisposedException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
         }
-        _listener.Close();
         List<FakePod> left;
         lock (_gate)
             left = [.. _pods.Values.Select(p => p.Copy())];

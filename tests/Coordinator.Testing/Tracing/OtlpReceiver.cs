@@ -15,58 +15,38 @@ public sealed class OtlpReceiver : IDisposable
     public sealed record Span(string Service, string Scope, string TraceId, string SpanId, string ParentSpanId, string Name,
         ulong StartNanos, ulong EndNanos, IReadOnlyDictionary<string, string> Attributes);
 
-    readonly HttpListener _listener = new();
-    readonly Task _serving;
+    readonly LoopbackHttpServer _server;
 
-    public OtlpReceiver()
-    {
-        Endpoint = $"http://127.0.0.1:{FreePort.Next()}";
-        _listener.Prefixes.Add($"{Endpoint}/");
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
-    }
+    public OtlpReceiver() => _server = new LoopbackHttpServer(ReceiveAsync);
 
     /// <summary>For <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (with <c>OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf</c>).</summary>
-    public string Endpoint { get; }
+    public string Endpoint => _server.Url;
 
     public ConcurrentQueue<Span> Spans { get; } = new();
 
     /// <summary>Requests that could not be decoded, with why (a test should see none).</summary>
     public ConcurrentQueue<string> Errors { get; } = new();
 
-    async Task ServeAsync()
+    async Task ReceiveAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        try
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            try
-            {
-                using var body = new MemoryStream();
-                var input = context.Request.Headers["Content-Encoding"] == "gzip"
-                    ? new GZipStream(context.Request.InputStream, CompressionMode.Decompress)
-                    : context.Request.InputStream;
-                await input.CopyToAsync(body);
-                if (context.Request.Url!.AbsolutePath != "/v1/traces")
-                    Errors.Enqueue($"a request to {context.Request.Url.AbsolutePath}");
-                else
-                    Decode(body.ToArray());
-                context.Response.StatusCode = 200;
-                context.Response.ContentType = "application/x-protobuf";
-            }
-            catch (Exception ex) when (ex is FormatException or IOException or IndexOutOfRangeException or ArgumentException)
-            {
-                Errors.Enqueue(ex.Message);
-                context.Response.StatusCode = 400;
-            }
-            context.Response.Close();
+            using var body = new MemoryStream();
+            var input = context.Request.Headers["Content-Encoding"] == "gzip"
+                ? new GZipStream(context.Request.InputStream, CompressionMode.Decompress)
+                : context.Request.InputStream;
+            await input.CopyToAsync(body);
+            if (context.Request.Url!.AbsolutePath != "/v1/traces")
+                Errors.Enqueue($"a request to {context.Request.Url.AbsolutePath}");
+            else
+                Decode(body.ToArray());
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/x-protobuf";
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or IndexOutOfRangeException or ArgumentException)
+        {
+            Errors.Enqueue(ex.Message);
+            context.Response.StatusCode = 400;
         }
     }
 
@@ -206,10 +186,5 @@ public sealed class OtlpReceiver : IDisposable
         throw new FormatException("a varint longer than ten bytes");
     }
 
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _serving.Wait(TimeSpan.FromSeconds(5));
-    }
+    public void Dispose() => _server.Dispose();
 }

@@ -53,6 +53,10 @@ public class When_configuration_is_invalid
             "Scaling:BudgetPerHour: 1/h cannot pay for MinAgents (3)"
         },
         { ["Provisioning:Provider=Podman"], "Provisioning:Provider: must be Local, Docker or Kubernetes" },
+        { ["Alerts:ErrorRate:Threshold=1.5"], "Alerts:ErrorRate:Threshold" },
+        { ["Alerts:DeadLetters:Window=00:00:00"], "Alerts:DeadLetters:Window" },
+        { ["Alerts:WebhookUrl=not a url"], "Alerts:WebhookUrl" },
+        { ["Alerts:WebhookAttempts=0"], "Alerts:WebhookAttempts" },
         { ["Provisioning:Provider=Kubernetes", "Provisioning:Kubernetes:Namespace=Agents_1"], "Provisioning:Kubernetes:Namespace: must be a Kubernetes namespace name" },
         { ["Provisioning:Provider=Kubernetes", "Provisioning:Kubernetes:Deployments:gpu=GPU agents"], "Provisioning:Kubernetes:Deployments:gpu: 'GPU agents' is not a Kubernetes object name" },
         { ["Provisioning:Provider=Kubernetes", "Provisioning:Kubernetes:PodWaitTimeout=00:00:00"], "Provisioning:Kubernetes:PodWaitTimeout" },

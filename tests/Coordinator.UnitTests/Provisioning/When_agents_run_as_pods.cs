@@ -7,8 +7,8 @@ namespace Coordinator.UnitTests.Provisioning;
 /// <summary>
 /// The Kubernetes provisioner against <see cref="FakeKubernetesApi"/> (no API server can run here): the real client, over
 /// HTTP on 127.0.0.1, to a fake that answers as the API does and runs a ReplicaSet controller behind it. Two pods of the
-/// Deployment are there from the start, as the manifest's replicas would be: they are never the provisioner's. (The whole
-/// ScalingManager on this fake, with the pods as real agent processes on the broker, is an integration test.)
+/// Deployment are there from the start, unclaimed: spares, which the first starts take. (The whole ScalingManager on this
+/// fake, with the pods as real agent processes on the broker, is an integration test.)
 /// </summary>
 public sealed class When_agents_run_as_pods : IAsyncLifetime
 {
@@ -65,15 +65,25 @@ public sealed class When_agents_run_as_pods : IAsyncLifetime
 
     static ProvisionedAgentSpec Spec(string requested = "default-x") => new() { AgentId = requested, Labels = { ["profile"] = "default" } };
 
+    /// <summary>A provisioner that has claimed the two pods the Deployment had, so its next start must raise the replicas.</summary>
+    async Task<KubernetesProvisioner> ProvisionerWithoutSparesAsync(TimeSpan? podWait = null)
+    {
+        var provisioner = Provisioner(podWait: podWait);
+        var claimed = new[] { await provisioner.StartAsync(Spec(), false, CancellationToken.None), await provisioner.StartAsync(Spec(), false, CancellationToken.None) };
+        Assert.Equal(_base.Order(), claimed.Order());
+        Assert.Equal(2, _api.Replicas(Deployment));
+        return provisioner;
+    }
+
     [Fact]
-    public async Task Starts_raise_the_replicas_and_claim_the_new_pods_and_a_stop_marks_its_pod_before_scaling_down()
+    public async Task Starts_claim_the_spares_then_raise_the_replicas_for_new_pods_and_a_stop_marks_its_pod_before_scaling_down()
     {
         var provisioner = Provisioner();
         var names = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => provisioner.StartAsync(Spec($"default-{i}"), false, CancellationToken.None)));
 
         Assert.Equal(5, names.Distinct().Count());
-        Assert.Empty(names.Intersect(_base));
-        Assert.Equal(7, _api.Replicas(Deployment));
+        Assert.Equal(_base.Order(), names.Intersect(_base).Order()); // the two pods there were, then three new ones
+        Assert.Equal(5, _api.Replicas(Deployment));
         var pods = _api.LivePods(Deployment).ToDictionary(p => p.Name);
         foreach (var name in names)
         {
@@ -82,16 +92,13 @@ public sealed class When_agents_run_as_pods : IAsyncLifetime
             Assert.True(provisioner.Owns(name));
             Assert.True(provisioner.IsRunning(name));
         }
-        foreach (var name in _base)
-            Assert.Empty(pods[name].Annotations);
 
-        var stopped = names[2];
+        var stopped = names.Except(_base).First();
         await provisioner.StopAsync(stopped, TimeSpan.FromSeconds(10), CancellationToken.None);
 
-        Assert.Equal(6, _api.Replicas(Deployment));
-        var left = await Until(() => _api.Pods(Deployment), p => p.Count == 6, "the stopped pod to go");
-        Assert.DoesNotContain(left, p => p.Name == stopped);
-        Assert.Equal(names.Except([stopped]).Concat(_base).Order(), left.Select(p => p.Name).Order());
+        Assert.Equal(4, _api.Replicas(Deployment));
+        var left = await Until(() => _api.Pods(Deployment), p => p.Count == 4, "the stopped pod to go");
+        Assert.Equal(names.Except([stopped]).Order(), left.Select(p => p.Name).Order());
         Assert.False(provisioner.Owns(stopped));
         // Marked (draining, cheapest) before the replicas went down, so the ReplicaSet removed that pod and no other.
         var requests = _api.Requests;
@@ -103,7 +110,7 @@ public sealed class When_agents_run_as_pods : IAsyncLifetime
     [Fact]
     public async Task A_scale_write_that_loses_a_race_reads_again_and_one_that_keeps_losing_fails_the_start_with_the_reason()
     {
-        var provisioner = Provisioner();
+        var provisioner = await ProvisionerWithoutSparesAsync();
         _api.ConflictNextScaleWrites(2);
         var name = await provisioner.StartAsync(Spec(), false, CancellationToken.None);
         Assert.Equal(3, _api.Replicas(Deployment));
@@ -121,7 +128,7 @@ public sealed class When_agents_run_as_pods : IAsyncLifetime
     [Fact]
     public async Task Without_the_permission_to_scale_a_start_fails_naming_what_is_missing_and_changes_nothing()
     {
-        var provisioner = Provisioner();
+        var provisioner = await ProvisionerWithoutSparesAsync();
         _api.Forbid("update", "deployments/scale");
         var failed = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.StartAsync(Spec(), false, CancellationToken.None));
         Assert.Contains("403", failed.Message);
@@ -134,7 +141,7 @@ public sealed class When_agents_run_as_pods : IAsyncLifetime
     [Fact]
     public async Task When_no_pod_can_be_made_the_start_fails_with_the_deployments_reason_and_gives_the_replica_back()
     {
-        var provisioner = Provisioner(podWait: TimeSpan.FromSeconds(2));
+        var provisioner = await ProvisionerWithoutSparesAsync(TimeSpan.FromSeconds(2));
         _api.LimitPods(Deployment, 2);
         var failed = await Assert.ThrowsAsync<ProvisioningException>(() => provisioner.StartAsync(Spec(), false, CancellationToken.None));
         Assert.Contains("exceeded quota", failed.Message);
@@ -144,23 +151,30 @@ public sealed class When_agents_run_as_pods : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_pod_deleted_behind_its_back_is_reported_and_its_replica_given_back_so_the_replacement_goes()
+    public async Task A_pod_deleted_behind_its_back_is_reported_and_the_replicasets_replacement_taken_in_as_its_successor()
     {
-        var provisioner = Provisioner();
+        var provisioner = await ProvisionerWithoutSparesAsync();
         var exited = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var adopted = new TaskCompletionSource<ProvisionedAgentSpec>(TaskCreationOptions.RunContinuationsAsynchronously);
         provisioner.Exited += id => exited.TrySetResult(id);
-        var name = await provisioner.StartAsync(Spec(), false, CancellationToken.None);
+        provisioner.Adopted += spec => adopted.TrySetResult(spec);
+        var name = await provisioner.StartAsync(new ProvisionedAgentSpec { AgentId = "gpu-x", Labels = { ["profile"] = "gpu" } }, false, CancellationToken.None);
         Assert.Equal(3, _api.Replicas(Deployment));
 
         _api.DeletePod(name); // kubectl delete pod, an eviction, a node lost
         Assert.Equal(name, await exited.Task.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.False(provisioner.IsRunning(name));
-        Assert.Equal(2, _api.Replicas(Deployment));
-        var pods = await Until(() => _api.Pods(Deployment), p => p.Count == 2, "the replica set back to its two pods");
-        Assert.Equal(_base.Order(), pods.Select(p => p.Name).Order());
+        var successor = await adopted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.NotEqual(name, successor.AgentId);
+        Assert.Equal("gpu", successor.Labels["profile"]);
+        Assert.True(provisioner.Owns(successor.AgentId));
+        var pod = _api.LivePods(Deployment).Single(p => p.Name == successor.AgentId);
+        Assert.Equal("coordinator", pod.Annotations[KubernetesProvisioner.OwnerAnnotation]);
+        Assert.Equal("gpu", pod.Annotations[KubernetesProvisioner.ProfileAnnotation]);
 
-        await provisioner.StopAsync(name, TimeSpan.Zero, CancellationToken.None); // the ScalingManager forgets it: nothing more to give back
-        Assert.Equal(2, _api.Replicas(Deployment));
+        await provisioner.StopAsync(name, TimeSpan.Zero, CancellationToken.None); // the ScalingManager forgets the lost one
+        Assert.Equal(3, _api.Replicas(Deployment)); // its successor holds the replica
+        Assert.Equal(3, _api.LivePods(Deployment).Count);
     }
 
     [Fact]
@@ -184,8 +198,7 @@ public sealed class When_agents_run_as_pods : IAsyncLifetime
         Assert.All(adopted, a => Assert.Equal("default", a.Labels["profile"]));
 
         await second.StopAsync(names[0], TimeSpan.FromSeconds(10), CancellationToken.None);
-        Assert.Equal(3, _api.Replicas(Deployment));
-        await Until(() => _api.Pods(Deployment).Select(p => p.Name).Order().ToList(), p => p.SequenceEqual(_base.Append(names[1]).Order()),
-            "the stopped adopted pod to go");
+        Assert.Equal(1, _api.Replicas(Deployment));
+        await Until(() => _api.Pods(Deployment).Select(p => p.Name).ToList(), p => p.SequenceEqual([names[1]]), "the stopped adopted pod to go");
     }
 }
