@@ -53,6 +53,7 @@ public static class AgentWorkerRegistration
             x.AddConsumer<HeartbeatRejectedConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<DrainRequestedConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<ReleaseAssignmentConsumer>().ExcludeFromConfigureEndpoints();
+            x.AddConsumer<CancelTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.AddConsumer<BaselineTaskConsumer>().ExcludeFromConfigureEndpoints();
             x.UsingRabbitMq((context, cfg) =>
             {
@@ -78,6 +79,7 @@ public static class AgentWorkerRegistration
                     e.PrefetchCount = options.MaxConcurrentTasks + options.QueueBuffer + ControlHeadroom;
                     e.ConfigureConsumer<AssignTaskConsumer>(context);
                     e.ConfigureConsumer<ReleaseAssignmentConsumer>(context);
+                    e.ConfigureConsumer<CancelTaskConsumer>(context);
                     e.ConfigureConsumer<HeartbeatRejectedConsumer>(context);
                     e.ConfigureConsumer<DrainRequestedConsumer>(context);
                 });

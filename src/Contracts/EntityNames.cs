@@ -69,6 +69,7 @@ public static class EntityNames
         [typeof(TaskFailed)] = TaskEvents,
         [typeof(TaskDeadLettered)] = TaskEvents,
         [typeof(TaskRejected)] = TaskEvents,
+        [typeof(TaskCancelled)] = TaskEvents,
         [typeof(AssignmentReleased)] = TaskEvents,
         [typeof(AgentHeartbeatMissed)] = AgentHealth,
         [typeof(AgentFailureDetected)] = AgentHealth,

@@ -23,6 +23,8 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
         /// <summary>Cancelled when this agent instance is evicted; captured on arrival, so a stale assignment never starts after re-registration.</summary>
         public CancellationToken Eviction { get; } = eviction;
         internal HeldState State { get; set; } = HeldState.Waiting;
+        /// <summary>Cancelled when the coordinator cancels the task while it runs (its handler's token).</summary>
+        public CancellationTokenSource Cancellation { get; } = new();
         /// <summary>Set when it will not run here because it is stale (see <see cref="NextAsync"/>); the coordinator is told.</summary>
         public string? StaleReason { get; internal set; }
     }
@@ -93,6 +95,35 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
         }
     }
 
+    /// <summary>The coordinator cancelled the task: a waiting assignment never starts, a running one's handler is cancelled. Says which.</summary>
+    public string Cancel(string taskId, int attempt)
+    {
+        lock (_gate)
+        {
+            if (!_byTask.TryGetValue(taskId, out var held) || held.Task.Attempt != attempt)
+                return _settled.ContainsKey((taskId, attempt)) ? "it had already ended here" : "not held by this agent";
+            if (held.State == HeldState.Waiting)
+            {
+                held.State = HeldState.Released;
+                _byTask.Remove(taskId);
+                _waiting--;
+                Settle(taskId, attempt, released: true);
+                return "it had not started and never will";
+            }
+            if (held.State != HeldState.Running)
+                return "it had already ended here";
+            try
+            {
+                held.Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                return "it had just ended";
+            }
+            return "its handler was cancelled";
+        }
+    }
+
     /// <summary>
     /// The next assignment, once this instance is registered: marked running, or, when it is stale (held before an eviction
     /// of this instance, or assigned to an earlier instance of this agent id and left in the queue when that process died),
@@ -138,6 +169,7 @@ public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance
             Forget(held);
             if (held.StaleReason is null)
                 Settle(held.Task.TaskId, held.Task.Attempt, released: false);
+            held.Cancellation.Dispose();
         }
     }
 

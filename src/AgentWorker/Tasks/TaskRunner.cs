@@ -32,9 +32,11 @@ public sealed partial class TaskRunner(
 
     /// <summary>
     /// Runs the task and reports on it. <paramref name="eviction"/>: cancelled when this agent instance is evicted (the
-    /// token of the instance that received the task); by default, that of the tasks starting now.
+    /// token of the instance that received the task); by default, that of the tasks starting now. <paramref name="cancelled"/>:
+    /// cancelled when the coordinator cancels the task.
     /// </summary>
-    public async Task RunAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken shutdown, CancellationToken eviction = default)
+    public async Task RunAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken shutdown, CancellationToken eviction = default,
+        CancellationToken cancelled = default)
     {
         var stopwatch = Stopwatch.StartNew();
         var startedAt = time.GetUtcNow();
@@ -46,7 +48,7 @@ public sealed partial class TaskRunner(
             var started = ReportStartedAsync(publisher, task, startedAt, ended.Token, shutdown);
             // The outcome is settled first and reported after: a report that cannot be sent is never taken for the
             // task's own failure (which would have the coordinator run finished work again).
-            var (result, error, timedOut) = await ExecuteAsync(task, eviction.CanBeCanceled ? eviction : activity.Eviction, shutdown);
+            var (result, error, timedOut) = await ExecuteAsync(task, eviction.CanBeCanceled ? eviction : activity.Eviction, cancelled, shutdown);
             await ended.CancelAsync();
             await started;
             if (error is not null)
@@ -90,7 +92,8 @@ public sealed partial class TaskRunner(
     }
 
     /// <summary>Runs the handler: its result, or why the task failed. Throws only when the agent is shutting down.</summary>
-    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, CancellationToken eviction, CancellationToken shutdown)
+    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, CancellationToken eviction, CancellationToken cancelled,
+        CancellationToken shutdown)
     {
         var handler = handlers.FirstOrDefault(h => string.Equals(h.TaskType, task.TaskType, StringComparison.OrdinalIgnoreCase));
         if (handler is null)
@@ -99,7 +102,7 @@ public sealed partial class TaskRunner(
         using var deadline = task.Deadline is { } at
             ? new CancellationTokenSource(Max(at - time.GetUtcNow(), TimeSpan.Zero), time)
             : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, shutdown, eviction);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, shutdown, eviction, cancelled);
         var directory = Path.Combine(workDirectory.Path, task.TaskId);
         var abandoned = false;
         try
@@ -129,6 +132,12 @@ public sealed partial class TaskRunner(
             return size > options.MaxResultBytes
                 ? (null, $"result is {size} bytes; the limit is {options.MaxResultBytes}", false)
                 : (result, null, false);
+        }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            // The coordinator has ended the task already; this report is for the record and will be ignored there.
+            LogCancelledRun(task.TaskId, task.Attempt);
+            return (null, "cancelled by the coordinator", false);
         }
         catch (OperationCanceledException) when (eviction.IsCancellationRequested)
         {
@@ -223,6 +232,9 @@ public sealed partial class TaskRunner(
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} failed: {Error}")]
     partial void LogFailed(string taskId, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt}: its handler stopped, the task cancelled by the coordinator")]
+    partial void LogCancelledRun(string taskId, int attempt);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} abandoned: this agent was evicted, the task has moved elsewhere")]
     partial void LogAbandoned(string taskId, int attempt);

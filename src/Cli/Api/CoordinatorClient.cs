@@ -129,6 +129,18 @@ public sealed class CoordinatorClient(HttpClient http)
         return await ReadAsync<ScalingChange>(response, cancellationToken);
     }
 
+    /// <summary>POST /api/tasks/{id}/cancel; 404 (unknown) and 409 (it has ended, with its status) carry the server's message.</summary>
+    public async Task<CancelledTask> CancelTaskAsync(string taskId, string? reason, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/tasks/{Uri.EscapeDataString(taskId)}/cancel")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { reason }, CliJson.Options), Encoding.UTF8, "application/json"),
+        };
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<CancelledTask>(response, cancellationToken);
+    }
+
     /// <summary>POST /api/agents/{id}/drain; 404 (unknown) and 409 (Failed or gone) carry the server's message.</summary>
     public async Task DrainAgentAsync(string agentId, CancellationToken cancellationToken)
     {

@@ -6,11 +6,11 @@ public static class TaskStatuses
     public const string Completed = "Completed";
 
     public static IReadOnlyList<string> All { get; } =
-        ["Pending", "Assigned", "Running", Completed, "Failed", "TimedOut", "DeadLettered", "Rejected"];
+        ["Pending", "Assigned", "Running", Completed, "Failed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
 
     static readonly HashSet<string> Terminal = new(StringComparer.OrdinalIgnoreCase)
     {
-        Completed, "DeadLettered", "Rejected", "TimedOut",
+        Completed, "DeadLettered", "Rejected", "TimedOut", "Cancelled",
     };
 
     public static bool IsTerminal(string? status) => status is not null && Terminal.Contains(status);

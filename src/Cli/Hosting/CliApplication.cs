@@ -26,6 +26,7 @@ public static class CliApplication
             new AgentsCommand(environment, runner).Build(),
             new TasksCommand(environment, runner).Build(),
             new TaskCommand(environment, runner).Build(),
+            new CancelCommand(environment, runner).Build(),
             new ScalingCommand(environment, runner).Build(),
             new WatchCommand(environment, runner).Build(),
         };

@@ -16,6 +16,20 @@ public static class TaskEndpoints
 
         tasks.MapPost("/", SubmitAsync);
 
+        tasks.MapPost("/{taskId}/cancel", async (string taskId, CancelRequest? request, Tasks.Control.TaskCancellation cancellation, CancellationToken ct) =>
+        {
+            var reason = string.IsNullOrWhiteSpace(request?.Reason) ? "cancelled by a user" : request.Reason.Trim();
+            if (reason.Length > 1000)
+                return ApiErrors.BadRequest($"reason is {reason.Length} characters; at most 1000");
+            var outcome = await cancellation.CancelAsync(taskId, reason, ct);
+            return outcome switch
+            {
+                { Status: null } => ApiErrors.NotFound($"task '{taskId}' not found"),
+                { Cancelled: false } => Results.Conflict(new { error = $"task '{taskId}' is {outcome.Status}: it has ended and cannot be cancelled", status = outcome.Status }),
+                _ => Results.Accepted($"/api/tasks/{taskId}", new { taskId, status = outcome.Status, agentId = outcome.AgentId }),
+            };
+        });
+
         tasks.MapGet("/{taskId}", async (string taskId, TaskQueries queries, CancellationToken ct) =>
             await queries.FindAsync(taskId, ct) is { } task ? Results.Ok(task) : ApiErrors.NotFound($"task '{taskId}' not found"));
 
@@ -88,4 +102,6 @@ public static class TaskEndpoints
             ? Results.Accepted($"/api/tasks/{taskId}", new { taskId })
             : Results.BadRequest(new { error = rejection, taskId });
     }
+
+    public sealed record CancelRequest(string? Reason);
 }

@@ -4,7 +4,8 @@
 "use strict";
 
 const POLL_MS = 2000;
-const STATUSES = ["Pending", "Assigned", "Running", "Completed", "Failed", "TimedOut", "DeadLettered", "Rejected"];
+const STATUSES = ["Pending", "Assigned", "Running", "Completed", "Failed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
+const ENDED = ["Completed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
 const $ = (id) => document.getElementById(id);
 
 function el(tag, text, className) {
@@ -217,6 +218,18 @@ statusSelect.addEventListener("change", () => refresh());
 $("filter-type").addEventListener("input", () => refresh());
 $("task-filter").addEventListener("submit", (e) => e.preventDefault());
 $("detail-close").addEventListener("click", () => { selectedTask = null; $("task-detail").hidden = true; });
+$("detail-cancel").addEventListener("click", async () => {
+  const taskId = selectedTask;
+  const reason = prompt(`Cancel task ${taskId}? A waiting task never starts; a running one is stopped. Reason?`, "cancelled from the dashboard");
+  if (reason === null) return;
+  try {
+    await post(`/api/tasks/${encodeURIComponent(taskId)}/cancel`, { reason });
+    $("task-message").textContent = `Task ${taskId} cancelled.`;
+  } catch (error) {
+    $("task-message").textContent = `Could not cancel ${taskId}: ${error.message}`;
+  }
+  refresh();
+});
 
 async function refreshTasks() {
   const query = new URLSearchParams({ pageSize: "100" });
@@ -249,6 +262,7 @@ async function refreshDetail() {
   ];
   const dl = $("detail-fields");
   dl.replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined && v !== "").flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
+  $("detail-cancel").hidden = ENDED.includes(task.status);
   $("task-detail").hidden = false;
 }
 

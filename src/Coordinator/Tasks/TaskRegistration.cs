@@ -19,6 +19,7 @@ public static class TaskRegistration
         services.AddHostedService<TaskLedgerWriter>();
         services.AddHostedService<Recovery.InFlightRestorer>();
         services.AddSingleton<TaskQueries>();
+        services.AddSingleton<Control.TaskCancellation>();
         services.AddSingleton<TaskRetryScheduler>();
         services.AddSingleton<TaskPlacement>();
         services.AddSingleton<TaskAssigner>();

@@ -11,11 +11,13 @@ public enum TaskStatus
     TimedOut,
     DeadLettered,
     Rejected,
+    /// <summary>Cancelled by a user: final, and fenced (a result that arrives afterwards is ignored).</summary>
+    Cancelled,
 }
 
 public static class TaskStatuses
 {
     /// <summary>Statuses a task never leaves.</summary>
     public static bool IsTerminal(this TaskStatus status) =>
-        status is TaskStatus.Completed or TaskStatus.TimedOut or TaskStatus.DeadLettered or TaskStatus.Rejected;
+        status is TaskStatus.Completed or TaskStatus.TimedOut or TaskStatus.DeadLettered or TaskStatus.Rejected or TaskStatus.Cancelled;
 }

@@ -42,6 +42,7 @@ public sealed class When_the_dashboard_is_open(ITestOutputHelper output)
             if (message.Type == "error")
                 errors.Add(message.Text);
         };
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync(dialog.DefaultValue); // confirm and prompt: yes, with the default text
         var root = system.Api.Http.BaseAddress!.ToString().TrimEnd('/');
         var openApi = await system.Api.Http.GetStringAsync("/openapi/v1.json"); // the API the page uses, described
         Assert.Contains("\"/api/agents/{agentId}/drain\"", openApi);
@@ -62,6 +63,15 @@ public sealed class When_the_dashboard_is_open(ITestOutputHelper output)
         var detail = await page.Locator("#detail-fields").InnerTextAsync();
         Assert.Contains("Completed", detail);
         Assert.Contains("attempts", detail);
+
+        // Cancel from the task's detail (through POST /api/tasks/{id}/cancel, as the CLI's `cancel`): it ends Cancelled.
+        var longOne = await system.Api.SubmitAsync(new { taskType = "sleep", payload = new { ms = 60_000 } });
+        await page.ClickAsync($"tr[data-task-id='{longOne}']");
+        await Eventually.Until(() => page.Locator("#detail-id").InnerTextAsync(), text => text == longOne, TimeSpan.FromSeconds(10), "the long task's detail");
+        await page.ClickAsync("#detail-cancel");
+        await page.WaitForSelectorAsync($"tr[data-task-id='{longOne}'][data-status='Cancelled']", new() { Timeout = Wait });
+        Assert.Equal("cancelled: cancelled from the dashboard", (await system.Api.TaskAsync(longOne))!.Reason);
+        await page.ClickAsync("#detail-close");
 
         // What a user wrote is shown as text: a task type that is markup stays characters, and its script never runs.
         const string hostile = "<script>window.__injected=1</script><img src=x onerror=\"window.__injected=2\">";
@@ -85,7 +95,6 @@ public sealed class When_the_dashboard_is_open(ITestOutputHelper output)
 
         // Drain from the page (through POST /api/agents/{id}/drain, as the CLI's `agents drain`): the agent turns Draining.
         await page.ClickAsync("nav a[data-page='agents']");
-        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
         await page.ClickAsync("tr[data-agent-id='dash-a'] button:text('Drain')");
         await page.WaitForSelectorAsync("tr[data-agent-id='dash-a'][data-state='Draining']", new() { Timeout = Wait });
         Assert.Equal("Draining", (await system.Api.AgentAsync("dash-a"))!.State);

@@ -77,7 +77,7 @@ public class When_a_dispatch_arrives_twice
         _placement.Pulse();
 
         await Assert.ThrowsAsync<ArgumentNullException>(() => broken!.Agent);
-        Assert.Equal("a", (await sound!.Agent).AgentId);
+        Assert.Equal("a", (await sound!.Agent)?.AgentId);
         Assert.Empty(_placement.Waiting);
     }
 }

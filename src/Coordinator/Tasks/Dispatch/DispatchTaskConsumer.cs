@@ -64,7 +64,10 @@ public sealed partial class DispatchTaskConsumer(
     {
         if (placement.Enqueue(task) is not { } waiter)
         {
-            LogDuplicate(task.TaskId, task.Attempt);
+            if (placement.IsCancelled(task.TaskId))
+                LogCancelled(task.TaskId, task.Attempt);
+            else
+                LogDuplicate(task.TaskId, task.Attempt);
             return null;
         }
         if (!waiter.Agent.IsCompleted)
@@ -122,6 +125,9 @@ public sealed partial class DispatchTaskConsumer(
 
     [LoggerMessage(LogLevel.Debug, "Task {TaskId} ({TaskType}, priority {Priority}) waits: no agent can take it now")]
     partial void LogWaiting(string taskId, string taskType, int priority);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} dropped from the backlog: the task was cancelled")]
+    partial void LogCancelled(string taskId, int attempt);
 
     [LoggerMessage(LogLevel.Information, "Duplicate dispatch of task {TaskId} attempt {Attempt} dropped: that attempt is already waiting, placed or finished")]
     partial void LogDuplicate(string taskId, int attempt);

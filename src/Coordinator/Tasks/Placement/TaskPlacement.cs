@@ -72,8 +72,9 @@ public sealed class TaskPlacement
         public long Arrival { get; } = arrival;
         /// <summary>Since when the task has waited to start: its submission for a first attempt, else when this attempt came to wait.</summary>
         public DateTimeOffset WaitingSince { get; } = task.Attempt <= 1 && task.SubmittedAt != default && task.SubmittedAt < enqueuedAt ? task.SubmittedAt : enqueuedAt;
-        internal TaskCompletionSource<AgentView> Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public Task<AgentView> Agent => Placed.Task;
+        /// <summary>The agent it was placed on; null when it was cancelled while it waited.</summary>
+        internal TaskCompletionSource<AgentView?> Placed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public Task<AgentView?> Agent => Placed.Task;
     }
 
     public IReadOnlyList<DispatchTask> Waiting
@@ -151,6 +152,39 @@ public sealed class TaskPlacement
         else
             _finished[taskId] = Math.Max(_finished[taskId], attempt);
     }
+
+    /// <summary>
+    /// Cancels a task here, for good: it is never placed again (any attempt of it is a duplicate from now on); if it waits,
+    /// its waiter ends with no agent; if it is in flight, its slot and resources are freed and the assignment is returned
+    /// (the agent is to be told). Null when it was neither waiting nor in flight.
+    /// </summary>
+    public InFlightTask? Cancel(string taskId)
+    {
+        lock (_gate)
+        {
+            RememberFinishedLocked(taskId, Cancelled);
+            foreach (var waiter in _waiting.Where(w => w.Task.TaskId == taskId).ToList())
+            {
+                _waiting.Remove(waiter);
+                waiter.Placed.TrySetResult(null);
+            }
+            if (!_inFlight.TryRemove(taskId, out var task))
+                return null;
+            FreeLocked(task);
+            PlaceWaitingLocked();
+            return task;
+        }
+    }
+
+    /// <summary>Whether the task was cancelled here (remembered as long as finished attempts are).</summary>
+    public bool IsCancelled(string taskId)
+    {
+        lock (_gate)
+            return _finished.TryGetValue(taskId, out var attempt) && attempt == Cancelled;
+    }
+
+    /// <summary>Every attempt of a cancelled task counts as finished.</summary>
+    const int Cancelled = int.MaxValue;
 
     /// <summary>Takes a waiting task back (its deadline passed, or the consumer stops). False when it was placed meanwhile.</summary>
     public bool Withdraw(Waiter waiter)

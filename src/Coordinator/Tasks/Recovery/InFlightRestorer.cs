@@ -9,7 +9,8 @@ namespace Coordinator.Tasks.Recovery;
 /// <summary>
 /// On start, before the bus consumes: re-creates from the ledger what the previous run had in flight
 /// (Assigned or Running tasks, so their results count), and schedules again the retries that were
-/// waiting on the previous run's in-memory Quartz timers (Failed tasks with attempts left).
+/// waiting on the previous run's in-memory Quartz timers (Failed tasks with attempts left), and remembers the tasks
+/// cancelled lately, so none of them runs.
 /// </summary>
 public sealed partial class InFlightRestorer(
     IDbContextFactory<CoordinatorDbContext> dbFactory,
@@ -30,9 +31,18 @@ public sealed partial class InFlightRestorer(
         foreach (var record in pendingRetries)
             await retries.ScheduleAsync(TaskForms.Dispatch(record, record.Attempts + 1) with { AvoidAgentId = record.AgentId }, TimeSpan.Zero,
                 cancellationToken);
+        // Cancelled tasks stay cancelled across a restart: a copy still in the backlog, or a retry sent again, is dropped.
+        var since = DateTimeOffset.UtcNow - CancelledMemory;
+        var cancelled = await db.Tasks().AsNoTracking().Where(t => t.Status == TaskStatus.Cancelled && t.FinishedAt >= since)
+            .OrderByDescending(t => t.FinishedAt).Select(t => t.TaskId).Take(TaskPlacement.FinishedMemory / 2).ToListAsync(cancellationToken);
+        foreach (var taskId in cancelled)
+            placement.Cancel(taskId);
         if (open.Count > 0)
             LogRestored(open.Count - pendingRetries.Count, pendingRetries.Count);
     }
+
+    /// <summary>How far back cancellations are remembered across a restart (a backlog rarely holds a task longer).</summary>
+    static readonly TimeSpan CancelledMemory = TimeSpan.FromDays(7);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
