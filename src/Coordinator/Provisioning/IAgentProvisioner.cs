@@ -10,6 +10,12 @@ public interface IAgentProvisioner
     /// <summary>Shown in /api/scaling: local, docker, kubernetes.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// Whether its agents outlive a coordinator that stops (a Kubernetes Deployment's pods, which the next coordinator
+    /// adopts): then a stopping coordinator leaves them running instead of stopping every agent it runs.
+    /// </summary>
+    bool KeepsAgentsWhenStopping => false;
+
     /// <summary>Whether this provisioner started (and may stop or restart) the agent.</summary>
     bool Owns(string agentId);
 

@@ -72,6 +72,9 @@ public sealed partial class KubernetesProvisioner(
 
     public string Name => "kubernetes";
 
+    /// <summary>The pods are the Deployment's: a coordinator rolled or restarted leaves them, and the next one adopts them.</summary>
+    public bool KeepsAgentsWhenStopping => true;
+
     public event Action<string>? Exited;
 
     public event Action<ProvisionedAgentSpec>? Adopted;

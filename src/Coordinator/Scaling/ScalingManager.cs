@@ -254,11 +254,19 @@ public sealed partial class ScalingManager(
         };
     }
 
-    /// <summary>Stops every agent it runs (the coordinator is stopping): each drains and unregisters, or is killed after the grace.</summary>
+    /// <summary>
+    /// Stops every agent it runs (the coordinator is stopping): each drains and unregisters, or is killed after the grace.
+    /// Not when the provisioner's agents outlive the coordinator (Kubernetes pods): the next coordinator adopts them.
+    /// </summary>
     internal async Task StopAllAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         provisioner.Exited -= OnExited;
         provisioner.Adopted -= OnAdopted;
+        if (provisioner.KeepsAgentsWhenStopping)
+        {
+            LogLeftRunning(_runs.Count, provisioner.Name);
+            return;
+        }
         // A check under way finishes first (its starts are then in the list); later ones see the coordinator stopping.
         await _gate.WaitAsync(cancellationToken);
         try
@@ -666,6 +674,9 @@ public sealed partial class ScalingManager(
 
     [LoggerMessage(LogLevel.Information, "Agent {Requested} runs as {AgentId}, the name its platform gave it")]
     partial void LogNamed(string requested, string agentId);
+
+    [LoggerMessage(LogLevel.Information, "Stopping: {Agents} agent(s) left running ({Provisioner}); the next coordinator adopts them")]
+    partial void LogLeftRunning(int agents, string provisioner);
 
     [LoggerMessage(LogLevel.Warning, "{Waiting} waiting task(s) of {Demand} need more agents, and no agent profile can serve them (profiles: {Profiles})")]
     partial void LogUnservable(int waiting, string demand, string profiles);

@@ -79,7 +79,7 @@ public sealed class When_the_fleet_runs_as_pods(ITestOutputHelper output) : IAsy
     IReadOnlyList<string> Live() => _api.LivePods(Deployment).Select(p => p.Name).ToList();
 
     [Fact]
-    public async Task A_backlog_scales_the_deployment_up_idleness_drains_the_marked_pods_a_deleted_pod_is_replaced_and_a_restarted_coordinator_adopts_them()
+    public async Task A_backlog_scales_the_deployment_up_idleness_drains_the_marked_pods_a_deleted_pod_is_replaced_and_the_next_coordinator_adopts_them()
     {
         var minimum = await Eventually.Until(_system.Api.ScalingAsync, s => s.GetProperty("agents").EnumerateArray().Any(a => a.GetProperty("state").GetString() == "Active"),
             TimeSpan.FromSeconds(60), "the minimum of one agent pod, Active", Diagnostics);
@@ -124,8 +124,14 @@ public sealed class When_the_fleet_runs_as_pods(ITestOutputHelper output) : IAsy
             "the replacement as the only pod", Diagnostics);
         Assert.Equal(1, _api.Replicas(Deployment));
 
-        // The coordinator killed outright leaves its pod running; the next one adopts it instead of scaling up.
-        _system.Coordinator.Kill();
+        // A coordinator that stops (a rolling update) leaves its pods to the Deployment; the next one adopts them instead of
+        // scaling up.
+        var stopping = _system.Coordinator;
+        stopping.Terminate();
+        await stopping.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains("agent(s) left running (kubernetes)", stopping.Output);
+        Assert.Equal([replacement], Live());
+        Assert.Equal(1, _api.Replicas(Deployment));
         await _system.StartCoordinatorAsync("coordinator (restarted)");
         var after = await Eventually.Until(_system.Api.ScalingAsync, s => s.GetProperty("agents").GetArrayLength() == 1
                 && s.GetProperty("agents").EnumerateArray().All(a => a.GetProperty("state").GetString() == "Active"),
