@@ -4,8 +4,10 @@ namespace Coordinator.Contracts;
 
 /// <summary>
 /// A task, as submitted (the seed's TaskAssignment). Published to exchange <c>coordinator.tasks</c>
-/// as a MassTransit message or as plain JSON (<c>content_type: application/json</c>) from any client.
+/// as a MassTransit message or as plain JSON (<c>content_type: application/json</c>) from any client, in camelCase or in
+/// the design's snake_case names (<see cref="SubmitTaskJsonConverter"/>).
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(SubmitTaskJsonConverter))]
 public sealed record SubmitTask
 {
     /// <summary>Optional: generated when absent.</summary>

@@ -70,6 +70,10 @@ public static class TaskEndpoints
         {
             submission = await JsonSerializer.DeserializeAsync<SubmitTask>(request.Body, ApiJson.Options, ct);
         }
+        catch (SubmissionNamingException ex)
+        {
+            return ApiErrors.BadRequest(ex.Message);
+        }
         catch (JsonException ex)
         {
             return ApiErrors.BadRequest($"malformed JSON: {ex.Message}");

@@ -1,0 +1,74 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Coordinator.Contracts;
+
+/// <summary>
+/// Reads a <see cref="SubmitTask"/> in either naming: the documented camelCase (<c>taskId</c>, <c>taskType</c>,
+/// <c>payload</c>, <c>requiredCapabilities</c>, <c>resources</c>) or the design's snake_case (<c>task_id</c>,
+/// <c>task_type</c>, <c>task_data</c>, <c>required_capabilities</c>, <c>resource_allocation</c>); <c>priority</c>,
+/// <c>deadline</c>, <c>resources</c> and <c>timestamp</c> are the same in both. A message that mixes the two namings, or
+/// gives one field under both names, is refused with a <see cref="SubmissionNamingException"/> naming the fields.
+/// Written in camelCase.
+/// </summary>
+public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
+{
+    static readonly (string Snake, string Camel)[] Names =
+    [
+        ("task_id", "taskId"), ("task_type", "taskType"), ("task_data", "payload"), ("required_capabilities", "requiredCapabilities"),
+        ("resource_allocation", "resources"),
+    ];
+
+    /// <summary>The wire form: the same fields as <see cref="SubmitTask"/>, without this converter.</summary>
+    sealed record Wire
+    {
+        public string? TaskId { get; init; }
+        public string TaskType { get; init; } = "";
+        public IReadOnlyList<string>? RequiredCapabilities { get; init; }
+        public JsonElement? Payload { get; init; }
+        public int Priority { get; init; }
+        public DateTimeOffset? Deadline { get; init; }
+        public TaskResources? Resources { get; init; }
+        public DateTimeOffset? Timestamp { get; init; }
+    }
+
+    public override SubmitTask? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (JsonNode.Parse(ref reader) is not JsonObject task)
+            throw new JsonException("a task must be a JSON object");
+        var keys = task.Select(p => p.Key).ToList();
+        bool Has(string name) => keys.Any(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
+        var snake = Names.Where(n => Has(n.Snake)).ToList();
+        var camel = Names.Where(n => Has(n.Camel) && n.Camel != "resources").Select(n => n.Camel).ToList();
+        var both = snake.Where(n => Has(n.Camel)).Select(n => $"{n.Snake} and {n.Camel}").ToList();
+        if (both.Count > 0)
+            throw new SubmissionNamingException($"the task gives {string.Join(", ", both)}: one field under two names; use one naming (camelCase is preferred)");
+        if (snake.Count > 0 && camel.Count > 0)
+            throw new SubmissionNamingException(
+                $"the task mixes snake_case ({string.Join(", ", snake.Select(n => n.Snake))}) and camelCase ({string.Join(", ", camel)}) names; use one naming (camelCase is preferred)");
+        foreach (var (from, to) in snake)
+        {
+            var key = keys.First(k => string.Equals(k, from, StringComparison.OrdinalIgnoreCase));
+            var value = task[key];
+            task.Remove(key);
+            task[to] = value;
+        }
+        var wire = task.Deserialize<Wire>(options) ?? throw new JsonException("a task must be a JSON object");
+        return new SubmitTask
+        {
+            TaskId = wire.TaskId, TaskType = wire.TaskType, RequiredCapabilities = wire.RequiredCapabilities, Payload = wire.Payload,
+            Priority = wire.Priority, Deadline = wire.Deadline, Resources = wire.Resources, Timestamp = wire.Timestamp,
+        };
+    }
+
+    public override void Write(Utf8JsonWriter writer, SubmitTask value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, new Wire
+        {
+            TaskId = value.TaskId, TaskType = value.TaskType, RequiredCapabilities = value.RequiredCapabilities, Payload = value.Payload,
+            Priority = value.Priority, Deadline = value.Deadline, Resources = value.Resources, Timestamp = value.Timestamp,
+        }, options);
+}
+
+/// <summary>A submission whose field names cannot be read unambiguously (two namings mixed, one field under both names).</summary>
+public sealed class SubmissionNamingException(string message) : JsonException(message);

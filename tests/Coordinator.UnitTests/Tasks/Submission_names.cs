@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Coordinator.Contracts;
+
+namespace Coordinator.UnitTests.Tasks;
+
+/// <summary>A submission in camelCase or in the design's snake_case; never a mix.</summary>
+public class Submission_names
+{
+    static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public void The_designs_snake_case_names_read_as_the_camel_case_ones()
+    {
+        var task = JsonSerializer.Deserialize<SubmitTask>("""
+            {"task_id":"t-1","task_type":"echo","task_data":{"x":1},"required_capabilities":["echo"],"priority":3,
+             "deadline":"2099-01-01T00:00:00Z","resource_allocation":{"cpuCores":0.5,"memoryMb":64}}
+            """, Web)!;
+
+        Assert.Equal("t-1", task.TaskId);
+        Assert.Equal("echo", task.TaskType);
+        Assert.Equal(1, task.Payload!.Value.GetProperty("x").GetInt32());
+        Assert.Equal(["echo"], task.RequiredCapabilities);
+        Assert.Equal(3, task.Priority);
+        Assert.Equal(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero), task.Deadline);
+        Assert.Equal(0.5, task.Resources!.CpuCores);
+        Assert.Equal(64, task.Resources.MemoryMb);
+    }
+
+    [Fact]
+    public void Camel_case_reads_as_before_and_is_what_is_written()
+    {
+        var task = JsonSerializer.Deserialize<SubmitTask>("""{"taskId":"t-2","taskType":"sleep","payload":{"ms":5},"resources":{"cpuCores":1}}""", Web)!;
+        Assert.Equal("sleep", task.TaskType);
+        Assert.Equal(5, task.Payload!.Value.GetProperty("ms").GetInt32());
+
+        var written = JsonSerializer.Serialize(task, Web);
+        Assert.Contains("\"taskType\":\"sleep\"", written);
+        Assert.DoesNotContain("task_type", written);
+        var again = JsonSerializer.Deserialize<SubmitTask>(written, Web)!;
+        Assert.Equal(("t-2", "sleep", 1.0), (again.TaskId, again.TaskType, again.Resources!.CpuCores));
+    }
+
+    [Theory]
+    [InlineData("""{"task_type":"echo","taskId":"t-3"}""", "mixes snake_case (task_type) and camelCase (taskId)")]
+    [InlineData("""{"task_type":"echo","taskType":"sleep"}""", "task_type and taskType")]
+    [InlineData("""{"taskType":"echo","task_data":{},"requiredCapabilities":["echo"]}""", "mixes snake_case (task_data) and camelCase (taskType, requiredCapabilities)")]
+    public void A_mix_of_the_two_namings_is_refused_naming_the_fields(string json, string expected)
+    {
+        var refused = Assert.Throws<SubmissionNamingException>(() => JsonSerializer.Deserialize<SubmitTask>(json, Web));
+        Assert.Contains(expected, refused.Message);
+        Assert.Contains("camelCase is preferred", refused.Message);
+    }
+}
