@@ -105,6 +105,10 @@ public sealed class Under_steady_load(ITestOutputHelper output)
         await system.StartActiveAgentsAsync(("weathered-1", []), ("weathered-2", []));
         Task? outage = null;
         var brokerDown = false;
+        // The broker stays down until a submission has met the outage (a 503), at most 15 s: stopping it can take longer
+        // than the rest of the submissions, which then never meet it (a run once ended so, testing nothing).
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var refusedSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             var ids = new List<string>();
@@ -113,12 +117,13 @@ public sealed class Under_steady_load(ITestOutputHelper output)
             for (var i = 0; i < Tasks / 2; i++)
             {
                 var id = $"through-outage-{i}";
-                refused += await SubmitUntilAcceptedAsync(system, id);
+                refused += await SubmitUntilAcceptedAsync(system, id, () => refusedSeen.TrySetResult());
                 ids.Add(id);
                 if (i == 15)
                 {
                     brokerDown = true;
                     outage = RestartBrokerAsync();
+                    await stopped.Task.WaitAsync(TimeSpan.FromSeconds(60));
                 }
                 await Task.Delay(50);
             }
@@ -146,14 +151,15 @@ public sealed class Under_steady_load(ITestOutputHelper output)
         {
             var down = Stopwatch.StartNew();
             await BrokerOutage.StopAsync();
-            await Task.Delay(TimeSpan.FromSeconds(3)); // the outage itself
+            stopped.TrySetResult();
+            await Task.WhenAny(refusedSeen.Task, Task.Delay(TimeSpan.FromSeconds(15))); // the outage itself
             await BrokerOutage.StartAsync();
             output.WriteLine($"broker stopped and started again: {down.Elapsed.TotalSeconds:0.0} s down");
         }
     }
 
     /// <summary>Submits with a client-chosen id, sending it again on 503 (safe: an id is accepted once); returns how many 503s it took.</summary>
-    static async Task<int> SubmitUntilAcceptedAsync(TestSystem system, string taskId)
+    static async Task<int> SubmitUntilAcceptedAsync(TestSystem system, string taskId, Action? onRefused = null)
     {
         var deadline = Stopwatch.StartNew();
         for (var refusals = 0; ; refusals++)
@@ -165,6 +171,7 @@ public sealed class Under_steady_load(ITestOutputHelper output)
                     return refusals;
                 if (status != System.Net.HttpStatusCode.ServiceUnavailable)
                     throw new InvalidOperationException($"task {taskId} refused: {(int)status} {body}");
+                onRefused?.Invoke();
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
