@@ -44,13 +44,6 @@ public sealed partial class DockerProvisioner(
 
     public event Action<string>? Exited;
 
-    /// <summary>Never raised: the engine does not replace containers by itself (the coordinator does).</summary>
-    public event Action<ProvisionedAgentSpec>? Adopted
-    {
-        add { }
-        remove { }
-    }
-
     public bool Owns(string agentId) => _agents.ContainsKey(agentId);
 
     public bool? IsRunning(string agentId) => _agents.TryGetValue(agentId, out var owned) ? !owned.Exited : null;

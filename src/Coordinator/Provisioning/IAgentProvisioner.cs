@@ -27,9 +27,14 @@ public interface IAgentProvisioner
 
     /// <summary>
     /// Raised when the platform replaced a lost agent by itself and the provisioner took the replacement in as owned (a
-    /// Kubernetes ReplicaSet's new pod), with its spec: the ScalingManager counts it as one of its own.
+    /// Kubernetes ReplicaSet's new pod), with its spec: the ScalingManager counts it as one of its own. By default never
+    /// raised: processes and containers are replaced by the coordinator, not by their platform.
     /// </summary>
-    event Action<ProvisionedAgentSpec>? Adopted;
+    event Action<ProvisionedAgentSpec>? Adopted
+    {
+        add { }
+        remove { }
+    }
 
     /// <summary>
     /// Starts an agent. <paramref name="supervised"/>: restart it (with backoff) whenever it exits or fails. Returns the id

@@ -157,7 +157,7 @@ public sealed class When_agents_run_as_pods : IAsyncLifetime
         var exited = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var adopted = new TaskCompletionSource<ProvisionedAgentSpec>(TaskCreationOptions.RunContinuationsAsynchronously);
         provisioner.Exited += id => exited.TrySetResult(id);
-        provisioner.Adopted += spec => adopted.TrySetResult(spec);
+        ((IAgentProvisioner)provisioner).Adopted += spec => adopted.TrySetResult(spec); // as the ScalingManager subscribes
         var name = await provisioner.StartAsync(new ProvisionedAgentSpec { AgentId = "gpu-x", Labels = { ["profile"] = "gpu" } }, false, CancellationToken.None);
         Assert.Equal(3, _api.Replicas(Deployment));
 
