@@ -13,7 +13,7 @@ public sealed partial class AgentOptions : IValidatableObject
 
     /// <summary>Comma-separated task types and tags this agent can serve.</summary>
     [Required(AllowEmptyStrings = false)]
-    public string Capabilities { get; set; } = "echo,sleep,compute,fail";
+    public string Capabilities { get; set; } = "echo,sleep,compute,fail,steps";
 
     [Range(0.01, 4096)]
     public double CpuCores { get; set; } = Environment.ProcessorCount;
@@ -34,6 +34,14 @@ public sealed partial class AgentOptions : IValidatableObject
     /// <summary>Largest result a handler may return, in bytes of JSON; a larger one fails the task.</summary>
     [Range(0, 64 * 1024 * 1024)]
     public int MaxResultBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Largest checkpoint a handler may save, in bytes of JSON; a larger one is refused to the handler.</summary>
+    [Range(16, 1024 * 1024)]
+    public int MaxCheckpointBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Least time between two progress reports of one task (the latest value is the one sent).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);

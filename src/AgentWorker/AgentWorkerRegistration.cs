@@ -42,6 +42,7 @@ public static class AgentWorkerRegistration
         services.AddTaskHandler<SleepHandler>();
         services.AddTaskHandler<ComputeHandler>();
         services.AddTaskHandler<FailHandler>();
+        services.AddTaskHandler<StepsHandler>();
 
         // Before the bus, so it stops after it: a graceful stop has waited for the held work by then.
         services.AddSingleton<TaskWorkers>();

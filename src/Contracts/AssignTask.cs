@@ -22,5 +22,7 @@ public sealed record AssignTask
     public DateTimeOffset Deadline { get; init; }
     public TaskResources Resources { get; init; } = new();
     public DateTimeOffset SubmittedAt { get; init; }
+    /// <summary>The last checkpoint an earlier attempt of this task saved (null on a first attempt or when none was saved).</summary>
+    public JsonElement? Checkpoint { get; init; }
     public DateTimeOffset Timestamp { get; init; }
 }

@@ -23,5 +23,7 @@ public sealed record DispatchTask
     public int FailedAttempts { get; init; }
     /// <summary>The agent the previous attempt failed on: placed elsewhere when another agent is eligible.</summary>
     public string? AvoidAgentId { get; init; }
+    /// <summary>The last checkpoint an earlier attempt saved: the next attempt resumes from it.</summary>
+    public JsonElement? Checkpoint { get; init; }
     public DateTimeOffset SubmittedAt { get; init; }
 }

@@ -70,6 +70,8 @@ public static class EntityNames
         [typeof(TaskDeadLettered)] = TaskEvents,
         [typeof(TaskRejected)] = TaskEvents,
         [typeof(TaskCancelled)] = TaskEvents,
+        [typeof(TaskProgress)] = TaskEvents,
+        [typeof(TaskCheckpointed)] = TaskEvents,
         [typeof(AssignmentReleased)] = TaskEvents,
         [typeof(AgentHeartbeatMissed)] = AgentHealth,
         [typeof(AgentFailureDetected)] = AgentHealth,

@@ -98,4 +98,20 @@ public class When_listing_agents_and_tasks
         Assert.Contains("attempt 2 of 3", run.Out);
         Assert.Contains("\"echoed\": \"hello\"", run.Out);
     }
+
+    [Fact]
+    public async Task Task_shows_its_progress_and_last_checkpoint()
+    {
+        cli.Coordinator.On(HttpMethod.Get, "/api/tasks/t-8", HttpStatusCode.OK, """
+            {"taskId":"t-8","taskType":"steps","status":"Running","agentId":"agent-3","attempts":2,
+             "progress":{"percent":42.5,"message":"step 17 of 40","at":"2030-01-01T11:59:58Z"},
+             "checkpoint":{"next":17},"checkpointAt":"2030-01-01T11:59:57Z"}
+            """);
+
+        var run = await cli.RunAsync("task", "t-8");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("42.5% step 17 of 40 (2.0s ago)", run.Out);
+        Assert.Contains("2030-01-01 11:59:57Z  {\"next\":17}", run.Out);
+    }
 }

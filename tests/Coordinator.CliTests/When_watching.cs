@@ -157,4 +157,23 @@ public class When_watching
         Assert.DoesNotContain("fleet stale", run.Out);
         Assert.Equal(2, run.Out.Split('\n').Count(l => l.Contains("  fleet:  3 agent(s), desired 4")));
     }
+
+    [Fact]
+    public async Task Each_plain_snapshot_lists_the_running_tasks_with_their_progress()
+    {
+        cli.Coordinator.OnSequence(HttpMethod.Get, "/api/metrics", Metrics);
+        cli.Coordinator.On(HttpMethod.Get, "/api/tasks?status=Running", HttpStatusCode.OK, """
+            {"items":[{"taskId":"t-1","taskType":"steps","status":"Running","agentId":"agent-2",
+                       "progress":{"percent":75,"message":"step 3 of 4","at":"2030-01-01T11:59:59Z"}},
+                      {"taskId":"t-2","taskType":"sleep","status":"Running","agentId":"agent-1"}],
+             "page":1,"pageSize":8,"total":2}
+            """);
+
+        var run = await cli.RunAsync("watch", "--interval", "1", "--duration", "1");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(2, cli.Coordinator.RequestsTo(HttpMethod.Get, "/api/tasks?status=Running&page=1&pageSize=8").Count);
+        Assert.Contains("running t-1 (steps) on agent-2: 75% step 3 of 4 (1.0s ago)", run.Out);
+        Assert.Contains("running t-2 (sleep) on agent-1: -", run.Out);
+    }
 }

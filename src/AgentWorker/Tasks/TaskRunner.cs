@@ -7,7 +7,7 @@ using MassTransit;
 namespace AgentWorker.Tasks;
 
 /// <summary>One task to run: what the handler gets, whatever queue it came from.</summary>
-public sealed record TaskRun(string TaskId, string TaskType, int Attempt, JsonElement? Payload, DateTimeOffset? Deadline);
+public sealed record TaskRun(string TaskId, string TaskType, int Attempt, JsonElement? Payload, DateTimeOffset? Deadline, JsonElement? Checkpoint = null);
 
 /// <summary>
 /// Runs one task with its type's handler, cancelled at its deadline (and when this instance is
@@ -48,7 +48,7 @@ public sealed partial class TaskRunner(
             var started = ReportStartedAsync(publisher, task, startedAt, ended.Token, shutdown);
             // The outcome is settled first and reported after: a report that cannot be sent is never taken for the
             // task's own failure (which would have the coordinator run finished work again).
-            var (result, error, timedOut) = await ExecuteAsync(task, eviction.CanBeCanceled ? eviction : activity.Eviction, cancelled, shutdown);
+            var (result, error, timedOut) = await ExecuteAsync(task, publisher, eviction.CanBeCanceled ? eviction : activity.Eviction, cancelled, shutdown);
             await ended.CancelAsync();
             await started;
             if (error is not null)
@@ -92,8 +92,8 @@ public sealed partial class TaskRunner(
     }
 
     /// <summary>Runs the handler: its result, or why the task failed. Throws only when the agent is shutting down.</summary>
-    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, CancellationToken eviction, CancellationToken cancelled,
-        CancellationToken shutdown)
+    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken eviction,
+        CancellationToken cancelled, CancellationToken shutdown)
     {
         var handler = handlers.FirstOrDefault(h => string.Equals(h.TaskType, task.TaskType, StringComparison.OrdinalIgnoreCase));
         if (handler is null)
@@ -105,10 +105,12 @@ public sealed partial class TaskRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, shutdown, eviction, cancelled);
         var directory = Path.Combine(workDirectory.Path, task.TaskId);
         var abandoned = false;
+        using var reports = new TaskReports(task, agent.AgentId, publisher, options, time, logger);
         try
         {
             var handling = handler.HandleAsync(
-                new TaskContext(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline ?? DateTimeOffset.MaxValue, directory),
+                new TaskContext(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline ?? DateTimeOffset.MaxValue, directory,
+                    task.Checkpoint, reports),
                 linked.Token);
             JsonElement? result;
             try

@@ -45,7 +45,7 @@ public sealed partial class TaskWorkers(HeldAssignments assignments, TaskRunner 
                 // One span per run, in the trace the assignment came in: the report it publishes continues that trace.
                 using var span = Tracing.Source.StartActivity($"run {task.TaskType}", ActivityKind.Internal, held.Trace);
                 span?.SetTag("task.id", task.TaskId).SetTag("task.type", task.TaskType).SetTag("task.attempt", task.Attempt);
-                await runner.RunAsync(new TaskRun(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline), bus, stoppingToken, held.Eviction,
+                await runner.RunAsync(new TaskRun(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline, task.Checkpoint), bus, stoppingToken, held.Eviction,
                     held.Cancellation.Token);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

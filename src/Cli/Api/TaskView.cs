@@ -20,4 +20,7 @@ public sealed record TaskView
     public JsonElement? Result { get; init; }
     public JsonElement? Error { get; init; }
     public JsonElement? Reason { get; init; }
+    public TaskProgressView? Progress { get; init; }
+    public JsonElement? Checkpoint { get; init; }
+    public DateTimeOffset? CheckpointAt { get; init; }
 }

@@ -46,4 +46,11 @@ public static class Display
     }
 
     public static string Escape(string? text) => Markup.Escape(string.IsNullOrEmpty(text) ? "-" : text);
+
+    /// <summary>A task's progress as text: "42% step 3 of 7 (2s ago)", or "-" before any.</summary>
+    public static string Progress(Api.TaskProgressView? progress, DateTimeOffset now) =>
+        progress is null ? "-"
+        : $"{progress.Percent.ToString("0.#", CultureInfo.InvariantCulture)}%"
+          + (string.IsNullOrEmpty(progress.Message) ? "" : $" {progress.Message}")
+          + (progress.At is { } at ? $" ({Age(at, now)})" : "");
 }

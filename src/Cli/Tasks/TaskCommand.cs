@@ -41,6 +41,11 @@ public sealed class TaskCommand(CliEnvironment environment, CommandRunner runner
         Row("Started", Display.Time(task.StartedAt));
         Row("Finished", Display.Time(task.FinishedAt));
         Row("Deadline", Display.Time(task.Deadline));
+        Row("Progress", Markup.Escape(Display.Progress(task.Progress, environment.Time.GetUtcNow())));
+        if (task.CheckpointAt is { } checkpointAt)
+        {
+            Row("Checkpoint", Markup.Escape($"{Display.Time(checkpointAt)}  {task.Checkpoint?.GetRawText()}"));
+        }
         if (CliJson.Describe(task.Reason) is { } reason)
         {
             Row("Reason", Markup.Escape(reason));

@@ -75,6 +75,22 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
 
         await ReadFleetAsync();
 
+        // The running tasks with their progress, another extra read like the fleet (its failure shows as missing, no more).
+        IReadOnlyList<TaskView> running = [];
+        async Task ReadRunningAsync()
+        {
+            try
+            {
+                running = (await client.ListTasksAsync("Running", 1, RunningShown, cancellationToken)).Items;
+            }
+            catch (Exception ex) when (ex is CoordinatorUnreachableException or CoordinatorApiException)
+            {
+                running = [];
+            }
+        }
+
+        await ReadRunningAsync();
+
         async Task<bool> NextAsync()
         {
             var now = time.GetUtcNow();
@@ -90,6 +106,7 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
                 snapshot = await client.GetMetricsAsync(cancellationToken);
                 problem = null;
                 await ReadFleetAsync();
+                await ReadRunningAsync();
             }
             catch (Exception ex) when (ex is CoordinatorUnreachableException or CoordinatorApiException)
             {
@@ -103,13 +120,13 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
         {
             if (environment.IsInteractive)
             {
-                await environment.Out.Live(Render(snapshot, problem, fleet, fleetProblem, time.GetUtcNow(), client.Url))
+                await environment.Out.Live(Render(snapshot, problem, fleet, fleetProblem, running, time.GetUtcNow(), client.Url))
                     .AutoClear(false)
                     .StartAsync(async context =>
                     {
                         while (await NextAsync())
                         {
-                            context.UpdateTarget(Render(snapshot, problem, fleet, fleetProblem, time.GetUtcNow(), client.Url));
+                            context.UpdateTarget(Render(snapshot, problem, fleet, fleetProblem, running, time.GetUtcNow(), client.Url));
                         }
                     });
             }
@@ -117,7 +134,7 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
             {
                 do
                 {
-                    WritePlain(snapshot, problem, fleet, fleetProblem, time.GetUtcNow());
+                    WritePlain(snapshot, problem, fleet, fleetProblem, running, time.GetUtcNow());
                 }
                 while (await NextAsync());
             }
@@ -130,7 +147,11 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
         return ExitCodes.Success;
     }
 
-    void WritePlain(MetricsSnapshot snapshot, string? problem, ScalingView? fleet, string? fleetProblem, DateTimeOffset now)
+    /// <summary>How many running tasks (the newest) the watch lists with their progress.</summary>
+    const int RunningShown = 8;
+
+    void WritePlain(MetricsSnapshot snapshot, string? problem, ScalingView? fleet, string? fleetProblem, IReadOnlyList<TaskView> running,
+        DateTimeOffset now)
     {
         var console = environment.Out;
         var queue = snapshot.QueueDepth is { } q ? $"  queue depth {Display.Number(q)}" : "";
@@ -152,6 +173,11 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
             console.WriteLine($"  (fleet stale: {fleetProblem})");
         }
 
+        foreach (var task in running)
+        {
+            console.WriteLine($"  running {task.TaskId} ({task.TaskType}) on {task.AgentId ?? "-"}: {Display.Progress(task.Progress, now)}");
+        }
+
         if (problem is not null)
         {
             console.WriteLine($"  (stale: {problem})");
@@ -161,7 +187,8 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
     static string Pairs(IReadOnlyList<KeyValuePair<string, double>> values) =>
         values.Count == 0 ? "-" : string.Join("  ", values.Select(p => $"{p.Key} {Display.Number(p.Value)}"));
 
-    static IRenderable Render(MetricsSnapshot snapshot, string? problem, ScalingView? fleet, string? fleetProblem, DateTimeOffset now, string url)
+    static IRenderable Render(MetricsSnapshot snapshot, string? problem, ScalingView? fleet, string? fleetProblem, IReadOnlyList<TaskView> running,
+        DateTimeOffset now, string url)
     {
         var tasks = Counts("Task status", snapshot.Tasks);
         var agents = Counts("Agent state", snapshot.Agents);
@@ -179,6 +206,17 @@ public sealed class WatchCommand(CliEnvironment environment, CommandRunner runne
         }
 
         rows.Add(new Columns(tasks, agents) { Expand = false });
+        if (running.Count > 0)
+        {
+            var table = new Table().AddColumn("Running task").AddColumn("Type").AddColumn("Agent").AddColumn("Progress");
+            foreach (var task in running)
+            {
+                table.AddRow(Markup.Escape(task.TaskId), Display.Escape(task.TaskType), Display.Escape(task.AgentId),
+                    Markup.Escape(Display.Progress(task.Progress, now)));
+            }
+
+            rows.Add(table);
+        }
         if (snapshot.Other.Count > 0)
         {
             rows.Add(Counts("Other", snapshot.Other));

@@ -231,6 +231,12 @@ $("detail-cancel").addEventListener("click", async () => {
   refresh();
 });
 
+/** "42% step 3 of 7" while a task reports progress; empty before any. */
+function progressText(task) {
+  if (!task.progress) return "";
+  return `${Math.round(task.progress.percent * 10) / 10}%${task.progress.message ? ` ${task.progress.message}` : ""}`;
+}
+
 async function refreshTasks() {
   const query = new URLSearchParams({ pageSize: "100" });
   if (statusSelect.value) query.set("status", statusSelect.value);
@@ -238,7 +244,7 @@ async function refreshTasks() {
   if (type) query.set("type", type);
   const tasks = await getJson(`/api/tasks?${query}`);
   replaceChildren($("task-rows"), tasks.items.map((task) => {
-    const tr = row([task.taskId, task.taskType, el("span", task.status, `status-${task.status}`), task.attempts, task.agentId ?? "",
+    const tr = row([task.taskId, task.taskType, el("span", task.status, `status-${task.status}`), progressText(task), task.attempts, task.agentId ?? "",
       time(task.submittedAt), time(task.finishedAt)]);
     tr.className = "clickable";
     tr.dataset.taskId = task.taskId;
@@ -258,7 +264,8 @@ async function refreshDetail() {
     ["priority", task.priority], ["needs", (task.requiredCapabilities ?? []).join(", ")],
     ["submitted", task.submittedAt], ["assigned", task.assignedAt], ["started", task.startedAt], ["finished", task.finishedAt],
     ["deadline", task.deadline], ["result", task.result === null || task.result === undefined ? null : JSON.stringify(task.result, null, 2)],
-    ["error", task.error],
+    ["error", task.error], ["progress", progressText(task)],
+    ["checkpoint", task.checkpoint === null || task.checkpoint === undefined ? null : `${JSON.stringify(task.checkpoint)} (${time(task.checkpointAt)})`],
   ];
   const dl = $("detail-fields");
   dl.replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined && v !== "").flatMap(([k, v]) => [el("dt", k), el("dd", v)]));

@@ -6,7 +6,7 @@ namespace Coordinator.Provisioning;
 public sealed class ProvisionedAgentSpec
 {
     public string AgentId { get; set; } = "";
-    public string Capabilities { get; set; } = "echo,sleep,compute,fail";
+    public string Capabilities { get; set; } = "echo,sleep,compute,fail,steps";
     [Range(1, 1024)]
     public int Concurrency { get; set; } = 4;
     public double? CpuCores { get; set; }

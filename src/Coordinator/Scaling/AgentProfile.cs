@@ -12,7 +12,7 @@ public sealed partial class AgentProfile
     public string Name { get; set; } = "";
 
     /// <summary>Comma-separated task types and tags the agent serves.</summary>
-    public string Capabilities { get; set; } = "echo,sleep,compute,fail";
+    public string Capabilities { get; set; } = "echo,sleep,compute,fail,steps";
 
     public int Concurrency { get; set; } = 4;
 

@@ -55,6 +55,7 @@ public static class TaskForms
         Resources = new TaskResources { CpuCores = record.CpuCores, MemoryMb = record.MemoryMb, DiskMb = record.DiskMb },
         Attempt = attempt,
         SubmittedAt = record.SubmittedAt,
+        Checkpoint = record.Checkpoint is null ? null : JsonDocument.Parse(record.Checkpoint).RootElement.Clone(),
     };
 
     /// <summary>An attempt sent to an agent, to be cancelled there at <paramref name="deadline"/>.</summary>
@@ -71,6 +72,7 @@ public static class TaskForms
         Deadline = deadline,
         Resources = task.Resources,
         SubmittedAt = task.SubmittedAt,
+        Checkpoint = task.Checkpoint,
         Timestamp = now,
     };
 
@@ -89,6 +91,7 @@ public static class TaskForms
         FailedAttempts = assignment.FailedAttempts,
         AvoidAgentId = assignment.AgentId,
         SubmittedAt = assignment.SubmittedAt,
+        Checkpoint = assignment.Checkpoint,
     };
 
     /// <summary>A dispatch's next attempt after a move (its agent failed, left, drained or released it): no failure counted.</summary>

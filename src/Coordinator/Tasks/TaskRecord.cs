@@ -8,6 +8,8 @@ public class TaskRecord
     public TaskStatus Status { get; set; }
     public string? AgentId { get; set; }
     public int Attempts { get; set; }
+    /// <summary>The first attempt of the current run: 1, or the attempt a re-run started with (the retry budget counts from it).</summary>
+    public int FirstAttempt { get; set; } = 1;
     public int Priority { get; set; }
     public List<string> RequiredCapabilities { get; set; } = [];
     public double CpuCores { get; set; }
@@ -24,6 +26,16 @@ public class TaskRecord
     /// <summary>Why it was rejected or dead-lettered, or a note such as a stale result.</summary>
     public string? Reason { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The latest progress the current attempt reported (0-100), its message and when; cleared when an attempt is assigned.</summary>
+    public double? ProgressPercent { get; set; }
+    public string? ProgressMessage { get; set; }
+    public DateTimeOffset? ProgressAt { get; set; }
+    /// <summary>The last checkpoint a handler saved (JSON), when, and its version (attempt and sequence): an older one never replaces it.</summary>
+    public string? Checkpoint { get; set; }
+    public DateTimeOffset? CheckpointAt { get; set; }
+    public long CheckpointVersion { get; set; }
+    /// <summary>The earlier runs of a task that was re-run (a JSON array of <see cref="TaskRunSummary"/>), oldest first.</summary>
+    public string? EarlierRuns { get; set; }
 
     internal object MemberwiseCopy() => MemberwiseClone();
 
@@ -37,6 +49,7 @@ public class TaskRecord
         AgentId = Cut(AgentId, TaskRecordMap.MaxAgentId);
         Reason = Cut(Reason, TaskRecordMap.MaxReason);
         Error = Cut(Error, TaskRecordMap.MaxError);
+        ProgressMessage = Cut(ProgressMessage, TaskRecordMap.MaxProgressMessage);
     }
 
     static string? Cut(string? value, int max) => value is null || value.Length <= max ? value : value[..(max - 1)] + "…";

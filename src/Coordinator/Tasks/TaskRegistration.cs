@@ -1,3 +1,4 @@
+using Coordinator.Hosting;
 using Coordinator.Tasks.Dispatch;
 using Coordinator.Tasks.Intake;
 using Coordinator.Tasks.Ledger;
@@ -12,6 +13,7 @@ public static class TaskRegistration
     /// <summary>Intake, placement, ledger, retries: everything between a submitted task and its result.</summary>
     public static IServiceCollection AddTaskDistribution(this IServiceCollection services)
     {
+        services.AddValidatedOptions<TaskOptions>(TaskOptions.Section);
         services.AddSingleton<ResourceReporter>();
         services.AddSingleton<TaskRules>();
         services.AddSingleton<TaskIntake>();
@@ -53,6 +55,8 @@ public static class TaskRegistration
         x.AddConsumer<TaskStartedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskCompletedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskFailedConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<TaskProgressConsumer>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<TaskCheckpointedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<Recovery.AssignmentReleasedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<Recovery.AgentFailedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<Recovery.AgentUnregisteredConsumer>().ExcludeFromConfigureEndpoints();
@@ -79,6 +83,8 @@ public static class TaskRegistration
             e.ConfigureConsumer<TaskStartedConsumer>(context);
             e.ConfigureConsumer<TaskCompletedConsumer>(context);
             e.ConfigureConsumer<TaskFailedConsumer>(context);
+            e.ConfigureConsumer<TaskProgressConsumer>(context);
+            e.ConfigureConsumer<TaskCheckpointedConsumer>(context);
             e.ConfigureConsumer<Recovery.AssignmentReleasedConsumer>(context, c => c.UseMessageRetry(r => r.Intervals(200, 1000, 5000, 10000)));
         });
 

@@ -22,6 +22,13 @@ public sealed record TaskView
     public JsonElement? Result { get; init; }
     public string? Error { get; init; }
     public string? Reason { get; init; }
+    /// <summary>The latest progress the current attempt reported; null before any.</summary>
+    public TaskProgressView? Progress { get; init; }
+    /// <summary>The last checkpoint saved (the next attempt resumes from it) and when; null before any.</summary>
+    public JsonElement? Checkpoint { get; init; }
+    public DateTimeOffset? CheckpointAt { get; init; }
+    /// <summary>How earlier runs ended, when the task was re-run (oldest first).</summary>
+    public IReadOnlyList<TaskRunSummary> EarlierRuns { get; init; } = [];
 
     public static TaskView From(TaskRecord r) => new()
     {
@@ -41,5 +48,11 @@ public sealed record TaskView
         Result = r.Result is null ? null : JsonDocument.Parse(r.Result).RootElement.Clone(),
         Error = r.Error,
         Reason = r.Reason,
+        Progress = r.ProgressPercent is { } percent ? new TaskProgressView(percent, r.ProgressMessage, r.ProgressAt) : null,
+        Checkpoint = r.Checkpoint is null ? null : JsonDocument.Parse(r.Checkpoint).RootElement.Clone(),
+        CheckpointAt = r.CheckpointAt,
+        EarlierRuns = r.EarlierRuns is null ? [] : JsonSerializer.Deserialize<List<TaskRunSummary>>(r.EarlierRuns, Json) ?? [],
     };
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

@@ -117,6 +117,10 @@ public sealed record TaskDto
     public JsonElement? Result { get; init; }
     public string? Error { get; init; }
     public string? Reason { get; init; }
+    public JsonElement? Progress { get; init; }
+    public JsonElement? Checkpoint { get; init; }
+    public DateTimeOffset? CheckpointAt { get; init; }
+    public List<JsonElement> EarlierRuns { get; init; } = [];
 
     public override string ToString() => $"{TaskId}:{Status}@{AgentId}#{Attempts}({Reason ?? Error})";
 }

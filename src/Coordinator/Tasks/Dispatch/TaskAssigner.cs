@@ -25,6 +25,10 @@ public sealed partial class TaskAssigner(TaskPlacement placement, TaskLedger led
         {
             r.AgentId = agentId;
             r.AssignedAt = now;
+            // A new attempt reports its own progress (from its checkpoint, if it resumes).
+            r.ProgressPercent = null;
+            r.ProgressMessage = null;
+            r.ProgressAt = null;
         }));
         try
         {

@@ -12,4 +12,7 @@ public sealed record InFlightTask(DispatchTask Task, string AgentId, DateTimeOff
 
     /// <summary>When the agent reported it started; null while it waits on the agent.</summary>
     public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>The sequence of the last checkpoint this attempt saved (0: none yet; <see cref="DispatchTask.Checkpoint"/> is then an earlier attempt's).</summary>
+    public int CheckpointSequence { get; init; }
 }

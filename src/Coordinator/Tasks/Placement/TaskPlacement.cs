@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Resources;
@@ -331,6 +332,21 @@ public sealed class TaskPlacement
         {
             if (_inFlight.TryGetValue(taskId, out var task) && task.Attempt == attempt && task.AgentId == agentId && task.StartedAt is null)
                 _inFlight[taskId] = task with { StartedAt = at };
+        }
+    }
+
+    /// <summary>
+    /// The current attempt saved a checkpoint: it travels with the task from now on, so the next attempt (a retry, a move)
+    /// resumes from it. False when the attempt is not current on that agent, or a later checkpoint of it is held already.
+    /// </summary>
+    public bool Checkpoint(string taskId, int attempt, string agentId, int sequence, JsonElement checkpoint)
+    {
+        lock (_gate)
+        {
+            if (!_inFlight.TryGetValue(taskId, out var task) || task.Attempt != attempt || task.AgentId != agentId || sequence <= task.CheckpointSequence)
+                return false;
+            _inFlight[taskId] = task with { Task = task.Task with { Checkpoint = checkpoint.Clone() }, CheckpointSequence = sequence };
+            return true;
         }
     }
 

@@ -27,7 +27,7 @@ public sealed partial class InFlightRestorer(
             .ToListAsync(cancellationToken);
         foreach (var record in open.Where(r => r.Status != TaskStatus.Failed && r.AgentId is not null))
             placement.Restore(TaskForms.Dispatch(record, record.Attempts), record.AgentId!, record.AssignedAt ?? record.SubmittedAt);
-        var pendingRetries = open.Where(r => r.Status == TaskStatus.Failed && r.Attempts < options.MaxRetries).ToList();
+        var pendingRetries = open.Where(r => r.Status == TaskStatus.Failed && r.Attempts - Math.Max(1, r.FirstAttempt) + 1 < options.MaxRetries).ToList();
         foreach (var record in pendingRetries)
             await retries.ScheduleAsync(TaskForms.Dispatch(record, record.Attempts + 1) with { AvoidAgentId = record.AgentId }, TimeSpan.Zero,
                 cancellationToken);

@@ -174,6 +174,15 @@ namespace Coordinator.Persistence.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Checkpoint")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("CheckpointAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CheckpointVersion")
+                        .HasColumnType("bigint");
+
                     b.Property<double>("CpuCores")
                         .HasColumnType("double precision");
 
@@ -183,12 +192,18 @@ namespace Coordinator.Persistence.Migrations.Postgres
                     b.Property<long>("DiskMb")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("EarlierRuns")
+                        .HasColumnType("text");
+
                     b.Property<string>("Error")
                         .HasMaxLength(8192)
                         .HasColumnType("character varying(8192)");
 
                     b.Property<DateTimeOffset?>("FinishedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FirstAttempt")
+                        .HasColumnType("integer");
 
                     b.Property<long>("MemoryMb")
                         .HasColumnType("bigint");
@@ -198,6 +213,16 @@ namespace Coordinator.Persistence.Migrations.Postgres
 
                     b.Property<int>("Priority")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ProgressAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProgressMessage")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<double?>("ProgressPercent")
+                        .HasColumnType("double precision");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(2048)
@@ -231,9 +256,13 @@ namespace Coordinator.Persistence.Migrations.Postgres
 
                     b.HasKey("TaskId");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("FinishedAt");
 
                     b.HasIndex("SubmittedAt");
+
+                    b.HasIndex("Status", "SubmittedAt");
+
+                    b.HasIndex("TaskType", "SubmittedAt");
 
                     b.ToTable("tasks", (string)null);
                 });

@@ -168,6 +168,15 @@ namespace Coordinator.Persistence.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Checkpoint")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CheckpointAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CheckpointVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("CpuCores")
                         .HasColumnType("REAL");
 
@@ -177,11 +186,17 @@ namespace Coordinator.Persistence.Migrations.Sqlite
                     b.Property<long>("DiskMb")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("EarlierRuns")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasMaxLength(8192)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstAttempt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("MemoryMb")
@@ -192,6 +207,16 @@ namespace Coordinator.Persistence.Migrations.Sqlite
 
                     b.Property<int>("Priority")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ProgressAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProgressMessage")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ProgressPercent")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("Reason")
                         .HasMaxLength(2048)
@@ -225,9 +250,13 @@ namespace Coordinator.Persistence.Migrations.Sqlite
 
                     b.HasKey("TaskId");
 
-                    b.HasIndex("Status");
+                    b.HasIndex("FinishedAt");
 
                     b.HasIndex("SubmittedAt");
+
+                    b.HasIndex("Status", "SubmittedAt");
+
+                    b.HasIndex("TaskType", "SubmittedAt");
 
                     b.ToTable("tasks", (string)null);
                 });
