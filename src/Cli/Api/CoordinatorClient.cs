@@ -141,6 +141,29 @@ public sealed class CoordinatorClient(HttpClient http)
         return await ReadAsync<CancelledTask>(response, cancellationToken);
     }
 
+    /// <summary>POST /api/tasks/{id}/retry; 404 (unknown) and 409 (not re-runnable, with its status) carry the server's message.</summary>
+    public async Task<RerunTask> RerunTaskAsync(string taskId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/tasks/{Uri.EscapeDataString(taskId)}/retry");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<RerunTask>(response, cancellationToken);
+    }
+
+    /// <summary>POST /api/tasks/retry: re-runs the tasks that match; a 400 (a status that cannot be re-run, say) carries the server's message.</summary>
+    public async Task<BulkRerun> RerunTasksAsync(IReadOnlyList<string> statuses, string? type, DateTimeOffset? finishedAfter, int limit,
+        CancellationToken cancellationToken)
+    {
+        var body = new { status = statuses, type, finishedAfter, limit };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/tasks/retry")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body, CliJson.Options), Encoding.UTF8, "application/json"),
+        };
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<BulkRerun>(response, cancellationToken);
+    }
+
     /// <summary>POST /api/agents/{id}/drain; 404 (unknown) and 409 (Failed or gone) carry the server's message.</summary>
     public async Task DrainAgentAsync(string agentId, CancellationToken cancellationToken)
     {

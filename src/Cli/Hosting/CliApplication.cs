@@ -27,6 +27,7 @@ public static class CliApplication
             new TasksCommand(environment, runner).Build(),
             new TaskCommand(environment, runner).Build(),
             new CancelCommand(environment, runner).Build(),
+            new RetryCommand(environment, runner).Build(),
             new ScalingCommand(environment, runner).Build(),
             new WatchCommand(environment, runner).Build(),
         };

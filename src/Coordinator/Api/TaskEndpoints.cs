@@ -30,6 +30,41 @@ public static class TaskEndpoints
             };
         });
 
+        tasks.MapPost("/{taskId}/retry", async (string taskId, Tasks.Control.TaskRerun rerun, CancellationToken ct) =>
+        {
+            var outcome = await rerun.RerunAsync(taskId, ct);
+            return outcome switch
+            {
+                { Status: null } => ApiErrors.NotFound($"task '{taskId}' not found"),
+                { Rerun: false } => Results.Conflict(new { error = outcome.Refusal, status = outcome.Status }),
+                _ => Results.Accepted($"/api/tasks/{taskId}", new { taskId, status = outcome.Status, attempt = outcome.Attempt }),
+            };
+        });
+
+        tasks.MapPost("/retry", async (BulkRetryRequest? request, Tasks.Control.TaskRerun rerun, CancellationToken ct) =>
+        {
+            request ??= new BulkRetryRequest(null, null, null, null, null);
+            List<TaskStatus> statuses = [];
+            foreach (var name in request.Status ?? [])
+            {
+                if (!Enum.TryParse<TaskStatus>(name, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+                    return ApiErrors.BadRequest($"status '{name}' is unknown; use one of {string.Join(", ", Enum.GetNames<TaskStatus>())}");
+                if (!Tasks.Control.TaskRerun.Rerunnable.Contains(parsed))
+                    return ApiErrors.BadRequest($"status '{parsed}' cannot be re-run; use {string.Join(", ", Tasks.Control.TaskRerun.Rerunnable)}");
+                statuses.Add(parsed);
+            }
+            if (request.Limit is < 1 or > MaxBulkRetry)
+                return ApiErrors.BadRequest($"limit must be between 1 and {MaxBulkRetry}");
+            if (request.Type is { Length: > 200 })
+                return ApiErrors.BadRequest("type must be at most 200 characters");
+            if (request is { FinishedAfter: { } after, FinishedBefore: { } before } && after >= before)
+                return ApiErrors.BadRequest("finishedAfter must be earlier than finishedBefore");
+            var outcome = await rerun.RerunManyAsync(statuses.Count == 0 ? Tasks.Control.TaskRerun.Rerunnable : statuses,
+                string.IsNullOrWhiteSpace(request.Type) ? null : request.Type.Trim(), request.FinishedAfter, request.FinishedBefore,
+                request.Limit ?? 100, ct);
+            return Results.Ok(new { rerun = outcome.Rerun, refused = outcome.Refused, more = outcome.More });
+        });
+
         tasks.MapGet("/{taskId}", async (string taskId, TaskQueries queries, CancellationToken ct) =>
             await queries.FindAsync(taskId, ct) is { } task ? Results.Ok(task) : ApiErrors.NotFound($"task '{taskId}' not found"));
 
@@ -108,4 +143,10 @@ public static class TaskEndpoints
     }
 
     public sealed record CancelRequest(string? Reason);
+
+    /// <summary>Most tasks one bulk re-run takes (the answer says when more matched).</summary>
+    const int MaxBulkRetry = 1000;
+
+    /// <summary>POST /api/tasks/retry: which tasks to re-run. Status: any of DeadLettered, Failed, TimedOut, Cancelled (all four when empty).</summary>
+    public sealed record BulkRetryRequest(IReadOnlyList<string>? Status, string? Type, DateTimeOffset? FinishedAfter, DateTimeOffset? FinishedBefore, int? Limit);
 }

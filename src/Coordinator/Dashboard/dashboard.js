@@ -6,6 +6,7 @@
 const POLL_MS = 2000;
 const STATUSES = ["Pending", "Assigned", "Running", "Completed", "Failed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
 const ENDED = ["Completed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
+const RERUNNABLE = ["DeadLettered", "Failed", "TimedOut", "Cancelled"];
 const $ = (id) => document.getElementById(id);
 
 function el(tag, text, className) {
@@ -42,6 +43,7 @@ async function post(path, body) {
     try { detail = (await response.json()).error ?? ""; } catch { /* not JSON */ }
     throw new Error(`${response.status} ${detail}`);
   }
+  try { return await response.json(); } catch { return {}; } // a body-less answer
 }
 
 const ago = (iso) => {
@@ -237,12 +239,37 @@ function progressText(task) {
   return `${Math.round(task.progress.percent * 10) / 10}%${task.progress.message ? ` ${task.progress.message}` : ""}`;
 }
 
+$("detail-rerun").addEventListener("click", async () => {
+  const taskId = selectedTask;
+  if (!confirm(`Re-run task ${taskId}? It starts a fresh series of attempts; its history keeps this run.`)) return;
+  try {
+    const answer = await post(`/api/tasks/${encodeURIComponent(taskId)}/retry`, {});
+    $("task-message").textContent = `Task ${taskId} re-run from attempt ${answer.attempt}.`;
+  } catch (error) {
+    $("task-message").textContent = `Could not re-run ${taskId}: ${error.message}`;
+  }
+  refresh();
+});
+$("rerun-matching").addEventListener("click", async () => {
+  const status = statusSelect.value;
+  const type = $("filter-type").value.trim();
+  if (!confirm(`Re-run every ${status} task${type ? ` of type ${type}` : ""} (up to 1000)?`)) return;
+  try {
+    const answer = await post("/api/tasks/retry", { status: [status], type: type || null, limit: 1000 });
+    $("rerun-message").textContent = `${answer.rerun.length} task(s) re-run${answer.refused.length ? `, ${answer.refused.length} left as they were` : ""}${answer.more ? "; more matched" : ""}.`;
+  } catch (error) {
+    $("rerun-message").textContent = `Could not re-run: ${error.message}`;
+  }
+  refresh();
+});
+
 async function refreshTasks() {
   const query = new URLSearchParams({ pageSize: "100" });
   if (statusSelect.value) query.set("status", statusSelect.value);
   const type = $("filter-type").value.trim();
   if (type) query.set("type", type);
   const tasks = await getJson(`/api/tasks?${query}`);
+  $("rerun-matching").hidden = !RERUNNABLE.includes(statusSelect.value) || tasks.total === 0;
   replaceChildren($("task-rows"), tasks.items.map((task) => {
     const tr = row([task.taskId, task.taskType, el("span", task.status, `status-${task.status}`), progressText(task), task.attempts, task.agentId ?? "",
       time(task.submittedAt), time(task.finishedAt)]);
@@ -265,11 +292,13 @@ async function refreshDetail() {
     ["submitted", task.submittedAt], ["assigned", task.assignedAt], ["started", task.startedAt], ["finished", task.finishedAt],
     ["deadline", task.deadline], ["result", task.result === null || task.result === undefined ? null : JSON.stringify(task.result, null, 2)],
     ["error", task.error], ["progress", progressText(task)],
+    ["earlier runs", (task.earlierRuns ?? []).map((r) => `attempts ${r.firstAttempt}-${r.lastAttempt}: ${r.status}${r.error ? ` (${r.error})` : r.reason ? ` (${r.reason})` : ""}`).join("; ")],
     ["checkpoint", task.checkpoint === null || task.checkpoint === undefined ? null : `${JSON.stringify(task.checkpoint)} (${time(task.checkpointAt)})`],
   ];
   const dl = $("detail-fields");
   dl.replaceChildren(...fields.filter(([, v]) => v !== null && v !== undefined && v !== "").flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
   $("detail-cancel").hidden = ENDED.includes(task.status);
+  $("detail-rerun").hidden = !RERUNNABLE.includes(task.status);
   $("task-detail").hidden = false;
 }
 

@@ -22,6 +22,7 @@ public static class TaskRegistration
         services.AddHostedService<Recovery.InFlightRestorer>();
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<Control.TaskCancellation>();
+        services.AddSingleton<Control.TaskRerun>();
         services.AddSingleton<TaskRetryScheduler>();
         services.AddSingleton<TaskPlacement>();
         services.AddSingleton<TaskAssigner>();

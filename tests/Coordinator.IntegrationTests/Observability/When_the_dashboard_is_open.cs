@@ -71,6 +71,15 @@ public sealed class When_the_dashboard_is_open(ITestOutputHelper output)
         await page.ClickAsync("#detail-cancel");
         await page.WaitForSelectorAsync($"tr[data-task-id='{longOne}'][data-status='Cancelled']", new() { Timeout = Wait });
         Assert.Equal("cancelled: cancelled from the dashboard", (await system.Api.TaskAsync(longOne))!.Reason);
+        // Re-run it from the same detail (POST /api/tasks/{id}/retry, as the CLI's `retry`): it runs again, its history keeps the cancel.
+        await page.WaitForSelectorAsync("#detail-rerun:not([hidden])", new() { Timeout = Wait });
+        await page.ClickAsync("#detail-rerun");
+        await page.WaitForSelectorAsync($"tr[data-task-id='{longOne}'][data-status='Running']", new() { Timeout = Wait });
+        var rerun = (await system.Api.TaskAsync(longOne))!;
+        Assert.Equal("Cancelled", Assert.Single(rerun.EarlierRuns).GetProperty("status").GetString());
+        Assert.Contains("attempts 1-1: Cancelled", await page.Locator("#detail-fields").InnerTextAsync());
+        await page.ClickAsync("#detail-cancel");
+        await page.WaitForSelectorAsync($"tr[data-task-id='{longOne}'][data-status='Cancelled']", new() { Timeout = Wait });
         await page.ClickAsync("#detail-close");
 
         // What a user wrote is shown as text: a task type that is markup stays characters, and its script never runs.

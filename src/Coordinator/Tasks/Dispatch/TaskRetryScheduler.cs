@@ -13,13 +13,21 @@ public sealed class TaskRetryScheduler(ISchedulerFactory schedulers, TimeProvide
     {
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         var job = JobBuilder.Create<TaskRetryJob>()
-            .WithIdentity($"retry-{task.TaskId}-{task.Attempt}", "task-retries")
+            .WithIdentity(KeyOf(task.TaskId, task.Attempt))
             .UsingJobData(TaskKey, JsonSerializer.Serialize(task))
             .Build();
         var trigger = TriggerBuilder.Create()
-            .WithIdentity($"retry-{task.TaskId}-{task.Attempt}", "task-retries")
+            .WithIdentity(new TriggerKey(KeyOf(task.TaskId, task.Attempt).Name, Group))
             .StartAt(time.GetUtcNow() + delay)
             .Build();
         await scheduler.ScheduleJob(job, trigger, cancellationToken: cancellationToken);
     }
+
+    /// <summary>Takes back a retry not yet sent; false when there is none (it has fired, or was never scheduled here).</summary>
+    public async Task<bool> UnscheduleAsync(string taskId, int attempt, CancellationToken cancellationToken) =>
+        await (await schedulers.GetScheduler(cancellationToken)).DeleteJob(KeyOf(taskId, attempt), cancellationToken);
+
+    const string Group = "task-retries";
+
+    static JobKey KeyOf(string taskId, int attempt) => new($"retry-{taskId}-{attempt}", Group);
 }

@@ -6,20 +6,24 @@ namespace Coordinator.Tasks.Ledger;
 /// <summary>The read side of the ledger: the database, plus updates not yet written.</summary>
 public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactory, TaskLedger ledger)
 {
-    public async Task<TaskView?> FindAsync(string taskId, CancellationToken cancellationToken)
+    public async Task<TaskView?> FindAsync(string taskId, CancellationToken cancellationToken) =>
+        await FindRecordAsync(taskId, cancellationToken) is { } record ? TaskView.From(record) : null;
+
+    /// <summary>A task's record as it stands: the database's, with the updates not yet written applied (a copy, never the writer's).</summary>
+    public async Task<TaskRecord?> FindRecordAsync(string taskId, CancellationToken cancellationToken)
     {
         await using var db = dbFactory.CreateDbContext();
         var record = await db.Tasks().AsNoTracking().SingleOrDefaultAsync(t => t.TaskId == taskId, cancellationToken);
         if (ledger.Pending(taskId) is not { } pending)
-            return record is null ? null : TaskView.From(record);
-        // Not yet written: replay the queued updates over a copy of what is known (never the writer's own objects).
+            return record;
+        // Not yet written: replay the queued updates over a copy of what is known.
         var view = record ?? Copy(pending.Created);
         if (view is null)
             return null;
         foreach (var update in pending.Updates.Where(u => record is not null || u.Created is null))
             update.ApplyTo(view);
         view.FitColumns(); // shown as it will be stored
-        return TaskView.From(view);
+        return view;
     }
 
     static TaskRecord? Copy(TaskRecord? record) => record is null ? null : (TaskRecord)record.MemberwiseCopy();
@@ -39,6 +43,24 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken);
         return new TaskPage(items.Select(TaskView.From).ToList(), page, pageSize, total);
+    }
+
+    /// <summary>
+    /// The ids of up to <paramref name="limit"/> tasks in one of <paramref name="statuses"/>, of a type if given, that ended (or
+    /// were last updated, for a Failed one) in [<paramref name="after"/>, <paramref name="before"/>), the oldest first.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> FindIdsAsync(IReadOnlyList<TaskStatus> statuses, string? taskType, DateTimeOffset? after,
+        DateTimeOffset? before, int limit, CancellationToken cancellationToken)
+    {
+        await using var db = dbFactory.CreateDbContext();
+        var query = db.Tasks().AsNoTracking().Where(t => statuses.Contains(t.Status));
+        if (taskType is not null)
+            query = query.Where(t => t.TaskType == taskType);
+        if (after is { } from)
+            query = query.Where(t => (t.FinishedAt ?? t.UpdatedAt) >= from);
+        if (before is { } to)
+            query = query.Where(t => (t.FinishedAt ?? t.UpdatedAt) < to);
+        return await query.OrderBy(t => t.SubmittedAt).ThenBy(t => t.TaskId).Select(t => t.TaskId).Take(limit).ToListAsync(cancellationToken);
     }
 
     /// <summary>Tasks dead-lettered at or after <paramref name="since"/>.</summary>

@@ -9,9 +9,12 @@ public sealed record TaskUpdate(string TaskId, TaskStatus Status, int Attempt, D
     /// <summary>The full record for a new task (Pending or Rejected at intake).</summary>
     public TaskRecord? Created { get; init; }
 
+    /// <summary>A re-run: the one update that may take a task out of a terminal status (a new attempt series starts with it).</summary>
+    public bool Reopens { get; init; }
+
     public void ApplyTo(TaskRecord record)
     {
-        if (record.Status.IsTerminal() || Attempt < record.Attempts)
+        if ((record.Status.IsTerminal() && !Reopens) || Attempt < record.Attempts)
             return;
         record.Status = Status;
         record.Attempts = Math.Max(record.Attempts, Attempt);

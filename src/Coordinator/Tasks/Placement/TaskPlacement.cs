@@ -177,6 +177,16 @@ public sealed class TaskPlacement
         }
     }
 
+    /// <summary>A cancelled task is re-run: its attempts are no longer all finished (those up to <paramref name="lastAttempt"/> stay so).</summary>
+    public void Reopen(string taskId, int lastAttempt)
+    {
+        lock (_gate)
+        {
+            if (_finished.TryGetValue(taskId, out var attempt) && attempt == Cancelled)
+                _finished[taskId] = lastAttempt;
+        }
+    }
+
     /// <summary>Whether the task was cancelled here (remembered as long as finished attempts are).</summary>
     public bool IsCancelled(string taskId)
     {
