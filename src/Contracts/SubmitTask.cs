@@ -19,6 +19,8 @@ public sealed record SubmitTask
     /// <summary>0 to 9, higher first.</summary>
     public int Priority { get; init; }
     public DateTimeOffset? Deadline { get; init; }
+    /// <summary>Optional: when to run it. A task with a run-at time in the future is Scheduled until then, then placed as any other.</summary>
+    public DateTimeOffset? RunAt { get; init; }
     public TaskResources? Resources { get; init; }
     public DateTimeOffset? Timestamp { get; init; }
 }

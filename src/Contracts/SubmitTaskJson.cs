@@ -6,8 +6,8 @@ namespace Coordinator.Contracts;
 
 /// <summary>
 /// Reads a <see cref="SubmitTask"/> in either naming: the documented camelCase (<c>taskId</c>, <c>taskType</c>,
-/// <c>payload</c>, <c>requiredCapabilities</c>, <c>resources</c>) or the design's snake_case (<c>task_id</c>,
-/// <c>task_type</c>, <c>task_data</c>, <c>required_capabilities</c>, <c>resource_allocation</c>); <c>priority</c>,
+/// <c>payload</c>, <c>requiredCapabilities</c>, <c>resources</c>, <c>runAt</c>) or the design's snake_case (<c>task_id</c>,
+/// <c>task_type</c>, <c>task_data</c>, <c>required_capabilities</c>, <c>resource_allocation</c>, <c>run_at</c>); <c>priority</c>,
 /// <c>deadline</c>, <c>resources</c> and <c>timestamp</c> are the same in both. A message that mixes the two namings, or
 /// gives one field under both names, is refused with a <see cref="SubmissionNamingException"/> naming the fields.
 /// Written in camelCase.
@@ -17,7 +17,7 @@ public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
     static readonly (string Snake, string Camel)[] Names =
     [
         ("task_id", "taskId"), ("task_type", "taskType"), ("task_data", "payload"), ("required_capabilities", "requiredCapabilities"),
-        ("resource_allocation", "resources"),
+        ("resource_allocation", "resources"), ("run_at", "runAt"),
     ];
 
     /// <summary>The wire form: the same fields as <see cref="SubmitTask"/>, without this converter.</summary>
@@ -29,6 +29,7 @@ public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
         public JsonElement? Payload { get; init; }
         public int Priority { get; init; }
         public DateTimeOffset? Deadline { get; init; }
+        public DateTimeOffset? RunAt { get; init; }
         public TaskResources? Resources { get; init; }
         public DateTimeOffset? Timestamp { get; init; }
     }
@@ -58,7 +59,7 @@ public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
         return new SubmitTask
         {
             TaskId = wire.TaskId, TaskType = wire.TaskType, RequiredCapabilities = wire.RequiredCapabilities, Payload = wire.Payload,
-            Priority = wire.Priority, Deadline = wire.Deadline, Resources = wire.Resources, Timestamp = wire.Timestamp,
+            Priority = wire.Priority, Deadline = wire.Deadline, RunAt = wire.RunAt, Resources = wire.Resources, Timestamp = wire.Timestamp,
         };
     }
 
@@ -66,7 +67,7 @@ public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
         JsonSerializer.Serialize(writer, new Wire
         {
             TaskId = value.TaskId, TaskType = value.TaskType, RequiredCapabilities = value.RequiredCapabilities, Payload = value.Payload,
-            Priority = value.Priority, Deadline = value.Deadline, Resources = value.Resources, Timestamp = value.Timestamp,
+            Priority = value.Priority, Deadline = value.Deadline, RunAt = value.RunAt, Resources = value.Resources, Timestamp = value.Timestamp,
         }, options);
 }
 

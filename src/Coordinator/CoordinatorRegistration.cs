@@ -26,6 +26,7 @@ public static class CoordinatorRegistration
         services.AddAgentServices();
         services.AddAgentLivenessWriter();
         services.AddTaskDistribution();
+        services.AddTaskScheduleSweep(configuration);
         services.AddAgentHealthMonitoring(configuration);
         services.AddCoordinatorApi();
         services.AddAlerts();

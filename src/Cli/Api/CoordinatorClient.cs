@@ -164,6 +164,50 @@ public sealed class CoordinatorClient(HttpClient http)
         return await ReadAsync<BulkRerun>(response, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/schedules");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<List<ScheduleView>>(response, cancellationToken);
+    }
+
+    /// <summary>POST /api/schedules; a 400 (a cron that does not parse, say) or 409 (the id is taken) carries the server's message.</summary>
+    public async Task<ScheduleView> AddScheduleAsync(object schedule, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "api/schedules")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(schedule, CliJson.Options), Encoding.UTF8, "application/json"),
+        };
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<ScheduleView>(response, cancellationToken);
+    }
+
+    /// <summary>POST /api/schedules/{id}/pause or /resume; a 404 carries the server's message.</summary>
+    public async Task<ScheduleView> PauseScheduleAsync(string id, bool paused, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/schedules/{Uri.EscapeDataString(id)}/{(paused ? "pause" : "resume")}");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken, notFound: $"schedule '{id}' not found");
+        return await ReadAsync<ScheduleView>(response, cancellationToken);
+    }
+
+    public async Task<TriggeredSchedule> TriggerScheduleAsync(string id, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/schedules/{Uri.EscapeDataString(id)}/trigger");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken, notFound: $"schedule '{id}' not found");
+        return await ReadAsync<TriggeredSchedule>(response, cancellationToken);
+    }
+
+    public async Task RemoveScheduleAsync(string id, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/schedules/{Uri.EscapeDataString(id)}");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken, notFound: $"schedule '{id}' not found");
+    }
+
     /// <summary>POST /api/agents/{id}/drain; 404 (unknown) and 409 (Failed or gone) carry the server's message.</summary>
     public async Task DrainAgentAsync(string agentId, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ public static class TaskStatuses
     public const string Completed = "Completed";
 
     public static IReadOnlyList<string> All { get; } =
-        ["Pending", "Assigned", "Running", Completed, "Failed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
+        ["Scheduled", "Pending", "Assigned", "Running", Completed, "Failed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
 
     static readonly HashSet<string> Terminal = new(StringComparer.OrdinalIgnoreCase)
     {

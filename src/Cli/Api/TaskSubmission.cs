@@ -11,5 +11,6 @@ public sealed record TaskSubmission
     public JsonElement? Payload { get; init; }
     public int? Priority { get; init; }
     public DateTimeOffset? Deadline { get; init; }
+    public DateTimeOffset? RunAt { get; init; }
     public TaskResourcesRequest? Resources { get; init; }
 }

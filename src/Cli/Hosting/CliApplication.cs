@@ -28,6 +28,7 @@ public static class CliApplication
             new TaskCommand(environment, runner).Build(),
             new CancelCommand(environment, runner).Build(),
             new RetryCommand(environment, runner).Build(),
+            new Schedules.SchedulesCommand(environment, runner).Build(),
             new ScalingCommand(environment, runner).Build(),
             new WatchCommand(environment, runner).Build(),
         };

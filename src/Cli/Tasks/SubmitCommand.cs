@@ -18,6 +18,7 @@ public sealed class SubmitCommand(CliEnvironment environment, CommandRunner runn
     readonly Option<int> priority = new("--priority") { Description = "0 to 9, higher first" };
     readonly Option<string[]> capabilities = new("--capability", "-c") { Description = "A capability the agent must have; repeat it, or separate with commas" };
     readonly Option<string?> deadline = new("--deadline") { Description = "ISO 8601 date and time, e.g. 2030-01-01T12:00:00Z" };
+    readonly Option<string?> at = new("--at") { Description = "Run it then, not now: ISO 8601 date and time (the task is Scheduled until then)" };
     readonly Option<double> cpu = new("--cpu") { Description = "CPU cores the task needs" };
     readonly Option<long> memory = new("--memory") { Description = "Memory the task needs, in MB" };
     readonly Option<long> disk = new("--disk") { Description = "Disk the task needs, in MB" };
@@ -31,7 +32,7 @@ public sealed class SubmitCommand(CliEnvironment environment, CommandRunner runn
     {
         var command = new Command("submit", "Submit tasks and print their ids")
         {
-            type, payload, priority, capabilities, deadline, cpu, memory, disk, id, count, file, wait, timeout,
+            type, payload, priority, capabilities, deadline, at, cpu, memory, disk, id, count, file, wait, timeout,
         };
         command.SetAction((parseResult, cancellationToken) =>
             runner.RunAsync(parseResult, client => RunAsync(client, Read(parseResult), cancellationToken), cancellationToken));
@@ -113,7 +114,8 @@ public sealed class SubmitCommand(CliEnvironment environment, CommandRunner runn
             RequiredCapabilities = ReadCapabilities(parseResult),
             Payload = ReadPayload(parseResult.GetValue(payload)),
             Priority = priorityValue,
-            Deadline = ReadDeadline(parseResult.GetValue(deadline)),
+            Deadline = ReadTime(parseResult.GetValue(deadline), "--deadline"),
+            RunAt = ReadTime(parseResult.GetValue(at), "--at"),
             Resources = ReadResources(parseResult),
         };
         var body = JsonSerializer.SerializeToElement(submission, CliJson.Options);
@@ -155,7 +157,7 @@ public sealed class SubmitCommand(CliEnvironment environment, CommandRunner runn
         }
     }
 
-    static DateTimeOffset? ReadDeadline(string? text)
+    static DateTimeOffset? ReadTime(string? text, string option)
     {
         if (text is null)
         {
@@ -164,7 +166,7 @@ public sealed class SubmitCommand(CliEnvironment environment, CommandRunner runn
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
             ? value
-            : throw new CliUsageException($"--deadline must be an ISO 8601 date and time such as 2030-01-01T12:00:00Z, got '{text}'");
+            : throw new CliUsageException($"{option} must be an ISO 8601 date and time such as 2030-01-01T12:00:00Z, got '{text}'");
     }
 
     TaskResourcesRequest? ReadResources(ParseResult parseResult)
@@ -194,7 +196,7 @@ public sealed class SubmitCommand(CliEnvironment environment, CommandRunner runn
 
     IReadOnlyList<JsonElement> ReadFile(ParseResult parseResult, string path)
     {
-        Option[] exclusive = [type, payload, priority, capabilities, deadline, cpu, memory, disk, id, count];
+        Option[] exclusive = [type, payload, priority, capabilities, deadline, at, cpu, memory, disk, id, count];
         var clashing = exclusive.Where(o => parseResult.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         if (clashing.Count > 0)
         {

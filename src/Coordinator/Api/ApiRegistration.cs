@@ -25,6 +25,7 @@ public static class ApiRegistration
         app.MapOpenApi();
         app.MapAgentEndpoints();
         app.MapTaskEndpoints();
+        app.MapScheduleEndpoints();
         app.MapMetricsEndpoints();
         app.MapScalingEndpoints();
         app.MapAlertEndpoints();

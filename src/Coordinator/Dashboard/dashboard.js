@@ -4,7 +4,7 @@
 "use strict";
 
 const POLL_MS = 2000;
-const STATUSES = ["Pending", "Assigned", "Running", "Completed", "Failed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
+const STATUSES = ["Scheduled", "Pending", "Assigned", "Running", "Completed", "Failed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
 const ENDED = ["Completed", "TimedOut", "DeadLettered", "Rejected", "Cancelled"];
 const RERUNNABLE = ["DeadLettered", "Failed", "TimedOut", "Cancelled"];
 const $ = (id) => document.getElementById(id);

@@ -37,6 +37,7 @@ public static class TaskForms
         // Kept whole (intake bounds it by MaxPayloadBytes): a restarted coordinator re-creates in-flight work from it.
         Payload = submission.Payload?.GetRawText(),
         Deadline = submission.Deadline?.ToUniversalTime(),
+        RunAt = submission.RunAt?.ToUniversalTime(),
         SubmittedAt = now,
         UpdatedAt = now,
         Reason = reason,

@@ -10,4 +10,8 @@ public sealed class TaskOptions
     /// <summary>Largest checkpoint stored, in bytes of JSON (the agent's SDK refuses a larger one before sending it).</summary>
     [Range(16, 1024 * 1024)]
     public int MaxCheckpointBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How often each coordinator looks for scheduled and recurring tasks that are due (their precision).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan ScheduleSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

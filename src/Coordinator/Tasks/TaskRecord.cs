@@ -21,6 +21,8 @@ public class TaskRecord
     public DateTimeOffset? StartedAt { get; set; }
     public DateTimeOffset? FinishedAt { get; set; }
     public DateTimeOffset? Deadline { get; set; }
+    /// <summary>When it was submitted to run (Scheduled until then); null for a task run as soon as it is placed.</summary>
+    public DateTimeOffset? RunAt { get; set; }
     public string? Result { get; set; }
     public string? Error { get; set; }
     /// <summary>Why it was rejected or dead-lettered, or a note such as a stale result.</summary>

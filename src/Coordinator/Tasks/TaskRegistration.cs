@@ -5,6 +5,7 @@ using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
 using Coordinator.Tasks.Results;
 using MassTransit;
+using Quartz;
 
 namespace Coordinator.Tasks;
 
@@ -23,6 +24,8 @@ public static class TaskRegistration
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<Control.TaskCancellation>();
         services.AddSingleton<Control.TaskRerun>();
+        services.AddSingleton<Scheduling.ScheduleStore>();
+        services.AddSingleton<Scheduling.TaskSchedules>();
         services.AddSingleton<TaskRetryScheduler>();
         services.AddSingleton<TaskPlacement>();
         services.AddSingleton<TaskAssigner>();
@@ -41,6 +44,20 @@ public static class TaskRegistration
         services.AddSingleton<Recovery.AssignmentWatchdog>();
         services.AddSingleton<Recovery.RecoveryMetrics>();
         services.AddSingleton<TaskFaults>();
+        return services;
+    }
+
+    /// <summary>The sweep that fires scheduled and recurring tasks, on Quartz every Tasks:ScheduleSweepInterval.</summary>
+    public static IServiceCollection AddTaskScheduleSweep(this IServiceCollection services, IConfiguration configuration)
+    {
+        var interval = configuration.GetSection(TaskOptions.Section).GetValue<TimeSpan?>(nameof(TaskOptions.ScheduleSweepInterval))
+                       ?? new TaskOptions().ScheduleSweepInterval;
+        services.AddQuartz(q =>
+        {
+            q.AddJob<Scheduling.ScheduleSweepJob>(j => j.WithIdentity(Scheduling.ScheduleSweepJob.Key));
+            q.AddTrigger(t => t.ForJob(Scheduling.ScheduleSweepJob.Key).StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
+        });
         return services;
     }
 

@@ -13,6 +13,8 @@ public enum TaskStatus
     Rejected,
     /// <summary>Cancelled by a user: final, and fenced (a result that arrives afterwards is ignored).</summary>
     Cancelled,
+    /// <summary>Submitted with a run-at time still to come: placed when it comes (a one-shot schedule holds it until then).</summary>
+    Scheduled,
 }
 
 public static class TaskStatuses

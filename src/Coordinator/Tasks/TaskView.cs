@@ -19,6 +19,7 @@ public sealed record TaskView
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }
     public DateTimeOffset? Deadline { get; init; }
+    public DateTimeOffset? RunAt { get; init; }
     public JsonElement? Result { get; init; }
     public string? Error { get; init; }
     public string? Reason { get; init; }
@@ -45,6 +46,7 @@ public sealed record TaskView
         StartedAt = r.StartedAt,
         FinishedAt = r.FinishedAt,
         Deadline = r.Deadline,
+        RunAt = r.RunAt,
         Result = r.Result is null ? null : JsonDocument.Parse(r.Result).RootElement.Clone(),
         Error = r.Error,
         Reason = r.Reason,

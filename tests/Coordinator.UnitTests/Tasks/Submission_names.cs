@@ -13,7 +13,7 @@ public class Submission_names
     {
         var task = JsonSerializer.Deserialize<SubmitTask>("""
             {"task_id":"t-1","task_type":"echo","task_data":{"x":1},"required_capabilities":["echo"],"priority":3,
-             "deadline":"2099-01-01T00:00:00Z","resource_allocation":{"cpuCores":0.5,"memoryMb":64}}
+             "deadline":"2099-01-01T00:00:00Z","run_at":"2098-01-01T00:00:00Z","resource_allocation":{"cpuCores":0.5,"memoryMb":64}}
             """, Web)!;
 
         Assert.Equal("t-1", task.TaskId);
@@ -22,6 +22,7 @@ public class Submission_names
         Assert.Equal(["echo"], task.RequiredCapabilities);
         Assert.Equal(3, task.Priority);
         Assert.Equal(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero), task.Deadline);
+        Assert.Equal(new DateTimeOffset(2098, 1, 1, 0, 0, 0, TimeSpan.Zero), task.RunAt);
         Assert.Equal(0.5, task.Resources!.CpuCores);
         Assert.Equal(64, task.Resources.MemoryMb);
     }
@@ -29,7 +30,7 @@ public class Submission_names
     [Fact]
     public void Camel_case_reads_as_before_and_is_what_is_written()
     {
-        var task = JsonSerializer.Deserialize<SubmitTask>("""{"taskId":"t-2","taskType":"sleep","payload":{"ms":5},"resources":{"cpuCores":1}}""", Web)!;
+        var task = JsonSerializer.Deserialize<SubmitTask>("""{"taskId":"t-2","taskType":"sleep","payload":{"ms":5},"resources":{"cpuCores":1},"runAt":"2098-01-01T00:00:00Z"}""", Web)!;
         Assert.Equal("sleep", task.TaskType);
         Assert.Equal(5, task.Payload!.Value.GetProperty("ms").GetInt32());
 
@@ -38,6 +39,7 @@ public class Submission_names
         Assert.DoesNotContain("task_type", written);
         var again = JsonSerializer.Deserialize<SubmitTask>(written, Web)!;
         Assert.Equal(("t-2", "sleep", 1.0), (again.TaskId, again.TaskType, again.Resources!.CpuCores));
+        Assert.Equal(task.RunAt, again.RunAt);
     }
 
     [Theory]

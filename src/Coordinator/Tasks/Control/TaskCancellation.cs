@@ -16,6 +16,7 @@ public sealed partial class TaskCancellation(
     TaskPlacement placement,
     TaskQueries queries,
     TaskLedger ledger,
+    Scheduling.ScheduleStore schedules,
     IBus bus,
     TimeProvider time,
     ILogger<TaskCancellation> logger)
@@ -31,6 +32,8 @@ public sealed partial class TaskCancellation(
             return new Outcome(task.Status, false, task.AgentId);
 
         var now = time.GetUtcNow();
+        if (task.Status == nameof(TaskStatus.Scheduled))
+            await schedules.RemoveAsync(Scheduling.ScheduleForms.OnceId(taskId), cancellationToken); // (if it fires meanwhile, the intake finds it Cancelled)
         var held = placement.Cancel(taskId);
         var attempt = Math.Max(task.Attempts, held?.Attempt ?? 0);
         await ledger.RecordDurablyAsync(new TaskUpdate(taskId, TaskStatus.Cancelled, attempt, now, r =>

@@ -3,6 +3,7 @@ using Coordinator.Contracts;
 using Coordinator.Tasks.Dispatch;
 using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
+using Coordinator.Tasks.Scheduling;
 using MassTransit;
 
 namespace Coordinator.Tasks.Intake;
@@ -27,6 +28,7 @@ public sealed partial class TaskIntake(
     TaskDemand demand,
     TaskPlacement placement,
     TaskAssigner assigner,
+    ScheduleStore schedules,
     IBus bus,
     TimeProvider time,
     ILogger<TaskIntake> logger)
@@ -46,8 +48,14 @@ public sealed partial class TaskIntake(
     public async Task<string?> SubmitAsync(SubmitTask submission, string taskId, bool mayBeKnown, ISendEndpointProvider sender,
         IPublishEndpoint publisher, CancellationToken cancellationToken)
     {
+        // A task held for its run-at time is known (Scheduled) and comes here again from its schedule, without the run-at time.
+        var due = false;
         if ((mayBeKnown || SeenLately(taskId)) && await queries.FindAsync(taskId, cancellationToken) is { } known)
-            return await ResubmittedAsync(submission, known, sender, cancellationToken);
+        {
+            if (known.Status != nameof(TaskStatus.Scheduled) || submission.RunAt is not null)
+                return await ResubmittedAsync(submission, known, sender, cancellationToken);
+            due = true;
+        }
 
         var now = time.GetUtcNow();
         var reason = rules.Validate(submission);
@@ -62,12 +70,25 @@ public sealed partial class TaskIntake(
         if (reason is not null)
         {
             LogRejected(taskId, reason);
-            ledger.Record(new TaskUpdate(taskId, TaskStatus.Rejected, 0, now) { Created = TaskForms.Record(submission, taskId, TaskStatus.Rejected, now, reason) });
+            ledger.Record(due
+                ? new TaskUpdate(taskId, TaskStatus.Rejected, 0, now, r => (r.Reason, r.FinishedAt) = (reason, now))
+                : new TaskUpdate(taskId, TaskStatus.Rejected, 0, now) { Created = TaskForms.Record(submission, taskId, TaskStatus.Rejected, now, reason) });
             await publisher.Publish(new TaskRejected { TaskId = taskId, Reason = reason, Timestamp = now }, cancellationToken);
             return reason;
         }
 
-        ledger.Record(new TaskUpdate(taskId, TaskStatus.Pending, 0, now) { Created = TaskForms.Record(submission, taskId, TaskStatus.Pending, now, null) });
+        if (!due && submission.RunAt is { } runAt && runAt > now)
+        {
+            // Held until its time: a one-shot schedule submits it then (through here again), on whichever coordinator fires it.
+            ledger.Record(new TaskUpdate(taskId, TaskStatus.Scheduled, 0, now) { Created = TaskForms.Record(submission, taskId, TaskStatus.Scheduled, now, null) });
+            Remember(taskId);
+            await schedules.AddAsync(ScheduleForms.Once(submission, taskId, runAt, now), cancellationToken);
+            LogScheduled(taskId, runAt);
+            return null;
+        }
+        ledger.Record(due
+            ? new TaskUpdate(taskId, TaskStatus.Pending, 0, now)
+            : new TaskUpdate(taskId, TaskStatus.Pending, 0, now) { Created = TaskForms.Record(submission, taskId, TaskStatus.Pending, now, null) });
         Remember(taskId);
         demand.Accepted();
         // Straight to an agent when one has a free slot and nothing waits ahead (one broker hop fewer); else to the
@@ -128,6 +149,9 @@ public sealed partial class TaskIntake(
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId}: the assignment to agent {AgentId} was returned by the broker (no queue), placing it again through dispatch")]
     partial void LogReturned(string taskId, string agentId);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} scheduled to run at {RunAt:O}")]
+    partial void LogScheduled(string taskId, DateTimeOffset runAt);
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} rejected: {Reason}")]
     partial void LogRejected(string taskId, string reason);

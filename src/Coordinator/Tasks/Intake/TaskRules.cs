@@ -13,6 +13,9 @@ public sealed partial class TaskRules(CoordinatorOptions options, ResourceLimits
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex ValidId();
 
+    /// <summary>How far in the past a run-at time may be (clocks differ) and still run, at once.</summary>
+    public static readonly TimeSpan RunAtTolerance = TimeSpan.FromSeconds(5);
+
     public string? Validate(SubmitTask task)
     {
         if (task.TaskId is not null && !ValidId().IsMatch(task.TaskId))
@@ -25,6 +28,10 @@ public sealed partial class TaskRules(CoordinatorOptions options, ResourceLimits
             return $"priority {task.Priority} is out of range: use 0 to 9 (higher first)";
         if (task.Deadline is { } deadline && deadline <= time.GetUtcNow())
             return $"deadline {deadline:O} is in the past";
+        if (task.RunAt is { } runAt && runAt < time.GetUtcNow() - RunAtTolerance)
+            return $"runAt {runAt:O} is in the past";
+        if (task is { RunAt: { } start, Deadline: { } end } && end <= start)
+            return $"deadline {end:O} is not after runAt {start:O}";
         if (task.RequiredCapabilities?.Any(string.IsNullOrWhiteSpace) == true)
             return "requiredCapabilities contains an empty entry";
         if (task.Payload is { } payload && payload.GetRawText().Length > options.MaxPayloadBytes)

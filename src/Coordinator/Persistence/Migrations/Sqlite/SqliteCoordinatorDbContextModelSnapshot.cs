@@ -152,6 +152,74 @@ namespace Coordinator.Persistence.Migrations.Sqlite
                     b.ToTable("agents", (string)null);
                 });
 
+            modelBuilder.Entity("Coordinator.Tasks.Scheduling.ScheduleRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Cron")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FireCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastFiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastTaskId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextFireAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Paused")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PendingSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PendingTaskId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Task")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaskId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TaskType")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Paused", "NextFireAt");
+
+                    b.ToTable("schedules", (string)null);
+                });
+
             modelBuilder.Entity("Coordinator.Tasks.TaskRecord", b =>
                 {
                     b.Property<string>("TaskId")
@@ -228,6 +296,9 @@ namespace Coordinator.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Result")
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("RunAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("StartedAt")
                         .HasColumnType("INTEGER");

@@ -1,0 +1,146 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Coordinator.IntegrationTests.Infrastructure;
+
+namespace Coordinator.IntegrationTests.Tasks;
+
+/// <summary>Tasks submitted with a run-at time, and recurring tasks on cron expressions: persisted, fired once, on the real system.</summary>
+public sealed partial class When_tasks_are_scheduled
+{
+    static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(CoordinatorApi api, HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await api.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    static async Task<JsonElement?> ScheduleAsync(CoordinatorApi api, string id)
+    {
+        var (status, body) = await SendAsync(api, HttpMethod.Get, $"/api/schedules/{id}");
+        return status == HttpStatusCode.OK ? body : null;
+    }
+
+    [Fact]
+    public async Task A_task_with_a_run_at_time_waits_Scheduled_until_then_and_survives_a_coordinator_restart_meanwhile()
+    {
+        await using var system = await TestSystem.StartAsync();
+        await system.StartActiveAgentsAsync(("timely", []));
+
+        var runAt = DateTimeOffset.UtcNow.AddSeconds(8);
+        var taskId = await system.Api.SubmitAsync(new { taskType = "echo", payload = new { at = "later" }, runAt });
+        var waiting = (await system.Api.TaskAsync(taskId))!;
+        Assert.Equal("Scheduled", waiting.Status);
+        var (_, list) = await SendAsync(system.Api, HttpMethod.Get, "/api/schedules");
+        var held = Assert.Single(list.EnumerateArray());
+        Assert.Equal(("once", taskId), (held.GetProperty("kind").GetString(), held.GetProperty("taskId").GetString()));
+
+        // The coordinator restarts while the task waits: the schedule is in the database, not in its memory.
+        system.Coordinator.Kill();
+        await system.StartCoordinatorAsync("coordinator (restarted)");
+        var done = await system.WaitForTaskAsync(taskId, "Completed");
+        Assert.True(done.StartedAt >= runAt.AddSeconds(-1), $"started {done.StartedAt:O}, due {runAt:O}");
+        Assert.Equal("later", done.Result!.Value.GetProperty("at").GetString());
+        Assert.Empty((await SendAsync(system.Api, HttpMethod.Get, "/api/schedules")).Body.EnumerateArray()); // a one-shot is done once fired
+
+        // A run-at time in the past is refused; one cancelled while it waits never runs.
+        var (status, body) = await system.Api.PostTaskAsync(new { taskType = "echo", runAt = DateTimeOffset.UtcNow.AddMinutes(-1) });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("is in the past", body.GetProperty("error").GetString());
+        var cancelled = await system.Api.SubmitAsync(new { taskType = "echo", runAt = DateTimeOffset.UtcNow.AddSeconds(3) });
+        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(system.Api, HttpMethod.Post, $"/api/tasks/{cancelled}/cancel", new { reason = "not today" })).Status);
+        Assert.Null(await ScheduleAsync(system.Api, $"task:{cancelled}"));
+        Assert.Equal("Cancelled", (await system.Api.TaskAsync(cancelled))!.Status);
+    }
+
+    [Fact]
+    public async Task A_recurring_task_fires_on_its_cron_pauses_triggers_and_goes_on_after_a_restart_and_bad_schedules_are_refused()
+    {
+        await using var system = await TestSystem.StartAsync();
+        await system.StartActiveAgentsAsync(("cron", ["--concurrency", "8"]));
+
+        // Bad input, each refused naming the problem.
+        foreach (var (request, error) in new (object, string)[]
+                 {
+                     (new { cron = "every minute", task = new { taskType = "echo" } }, "has 2 fields"),
+                     (new { cron = "0 61 * * * ?", task = new { taskType = "echo" } }, "does not parse"),
+                     (new { cron = "* * * * *", timeZone = "Nowhere/Else", task = new { taskType = "echo" } }, "time zone 'Nowhere/Else' is unknown"),
+                     (new { cron = "* * * * *" }, "task is missing"),
+                     (new { cron = "* * * * *", task = new { taskType = "echo", taskId = "fixed" } }, "must not carry a taskId"),
+                     (new { cron = "* * * * *", task = new { taskType = "echo", priority = 12 } }, "priority 12 is out of range"),
+                     (new { id = "has spaces", cron = "* * * * *", task = new { taskType = "echo" } }, "id is invalid"),
+                 })
+        {
+            var (status, body) = await SendAsync(system.Api, HttpMethod.Post, "/api/schedules", request);
+            Assert.True(status == HttpStatusCode.BadRequest, $"{status} for {JsonSerializer.Serialize(request)}");
+            Assert.Contains(error, body.GetProperty("error").GetString());
+        }
+
+        // Every second (Quartz's six fields); a second schedule is the clock the test reads time by.
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(system.Api, HttpMethod.Post, "/api/schedules",
+            new { id = "tick", cron = "* * * * * ?", timeZone = "Europe/Paris", task = new { taskType = "echo", payload = new { tick = true } } })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(system.Api, HttpMethod.Post, "/api/schedules",
+            new { id = "clock", cron = "* * * * * ?", task = new { taskType = "echo" } })).Status);
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(system.Api, HttpMethod.Post, "/api/schedules",
+            new { id = "tick", cron = "* * * * *", task = new { taskType = "echo" } })).Status);
+
+        var ticked = await Eventually.Until(() => ScheduleAsync(system.Api, "tick"), s => s?.GetProperty("fireCount").GetInt64() >= 3,
+            TimeSpan.FromSeconds(20), "three ticks", system.Diagnostics);
+        var lastTask = ticked!.Value.GetProperty("lastTaskId").GetString()!;
+        Assert.Matches(@"^tick:\d{8}T\d{6}Z$", lastTask);
+        Assert.True((await system.WaitForTaskAsync(lastTask, "Completed")).Result!.Value.GetProperty("tick").GetBoolean());
+
+        // Paused: the clock goes on three more times, the tick not once.
+        var (_, paused) = await SendAsync(system.Api, HttpMethod.Post, "/api/schedules/tick/pause");
+        Assert.True(paused.GetProperty("paused").GetBoolean());
+        var count = paused.GetProperty("fireCount").GetInt64();
+        var clock = (await ScheduleAsync(system.Api, "clock"))!.Value.GetProperty("fireCount").GetInt64();
+        await Eventually.Until(() => ScheduleAsync(system.Api, "clock"), s => s?.GetProperty("fireCount").GetInt64() >= clock + 3,
+            TimeSpan.FromSeconds(20), "three clock ticks", system.Diagnostics);
+        Assert.Equal(count, (await ScheduleAsync(system.Api, "tick"))!.Value.GetProperty("fireCount").GetInt64());
+
+        // Triggered by hand while paused: one run now, and the schedule stays paused.
+        var (triggeredStatus, triggered) = await SendAsync(system.Api, HttpMethod.Post, "/api/schedules/tick/trigger");
+        Assert.Equal(HttpStatusCode.Accepted, triggeredStatus);
+        Assert.Contains(":manual-", triggered.GetProperty("taskId").GetString());
+        await system.WaitForTaskAsync(triggered.GetProperty("taskId").GetString()!, "Completed");
+
+        // Resumed, then the coordinator restarts: the schedule goes on from the database.
+        Assert.False((await SendAsync(system.Api, HttpMethod.Post, "/api/schedules/tick/resume")).Body.GetProperty("paused").GetBoolean());
+        system.Coordinator.Kill();
+        await system.StartCoordinatorAsync("coordinator (restarted)");
+        await Eventually.Until(() => ScheduleAsync(system.Api, "tick"), s => s?.GetProperty("fireCount").GetInt64() >= count + 3,
+            TimeSpan.FromSeconds(30), "ticks after the restart", system.Diagnostics);
+
+        // Removed: gone from the list, and unknown ids are 404 everywhere.
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(system.Api, HttpMethod.Delete, "/api/schedules/tick")).Status);
+        Assert.Null(await ScheduleAsync(system.Api, "tick"));
+        foreach (var (method, path) in new[] { (HttpMethod.Post, "pause"), (HttpMethod.Post, "resume"), (HttpMethod.Post, "trigger") })
+            Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(system.Api, method, $"/api/schedules/tick/{path}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(system.Api, HttpMethod.Delete, "/api/schedules/tick")).Status);
+    }
+
+    [Fact]
+    public async Task Two_coordinators_on_one_database_never_both_fire_an_occurrence()
+    {
+        // Both sweep ten times a second, so both find each occurrence due at nearly the same moment: the claim decides.
+        await using var system = await TestSystem.StartAsync(postgres: true, coordinatorSettings: new() { ["Tasks__ScheduleSweepInterval"] = "00:00:00.1" });
+        var first = system.Coordinator;
+        await system.StartCoordinatorAsync("second coordinator");
+        var second = system.Coordinator;
+        Assert.Equal(HttpStatusCode.Created, (await SendAsync(system.Api, HttpMethod.Post, "/api/schedules",
+            new { id = "shared", cron = "* * * * * ?", task = new { taskType = "echo" } })).Status);
+
+        // Twelve occurrences, fired by whichever coordinator's sweep came first: each by exactly one of them.
+        await Eventually.Until(() => ScheduleAsync(system.Api, "shared"), s => s?.GetProperty("fireCount").GetInt64() >= 12,
+            TimeSpan.FromSeconds(40), "twelve occurrences", system.Diagnostics);
+        var fired = Fired().Matches(first.Output).Concat(Fired().Matches(second.Output)).Select(m => m.Groups[1].Value).ToList();
+        Assert.True(fired.Count >= 12, $"{fired.Count} fired");
+        Assert.Equal(fired.Count, fired.Distinct().Count());
+    }
+
+    [GeneratedRegex(@"Schedule shared fired its (\S+) occurrence")]
+    private static partial Regex Fired();
+}
