@@ -55,6 +55,8 @@ public static class CoordinatorRegistration
                 cfg.ConfigureEndpoints(context);
             });
         });
+        // After the bus: the limited task types' own dispatch queues are connected to it.
+        services.AddHostedService(sp => sp.GetRequiredService<Tasks.Limits.LimitedDispatchEndpoints>());
         return services;
     }
 

@@ -208,6 +208,33 @@ public sealed class CoordinatorClient(HttpClient http)
         await EnsureSuccessAsync(response, cancellationToken, notFound: $"schedule '{id}' not found");
     }
 
+    public async Task<IReadOnlyList<LimitView>> ListLimitsAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/limits");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<List<LimitView>>(response, cancellationToken);
+    }
+
+    /// <summary>PUT /api/limits/{type}; a 400 (a limit of zero, say) carries the server's message.</summary>
+    public async Task<LimitView> SetLimitAsync(string taskType, int? maxConcurrent, double? perSecond, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"api/limits/{Uri.EscapeDataString(taskType)}")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { maxConcurrent, perSecond }, CliJson.Options), Encoding.UTF8, "application/json"),
+        };
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<LimitView>(response, cancellationToken);
+    }
+
+    public async Task RemoveLimitAsync(string taskType, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"api/limits/{Uri.EscapeDataString(taskType)}");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken, notFound: $"task type '{taskType}' has no limit");
+    }
+
     /// <summary>POST /api/agents/{id}/drain; 404 (unknown) and 409 (Failed or gone) carry the server's message.</summary>
     public async Task DrainAgentAsync(string agentId, CancellationToken cancellationToken)
     {

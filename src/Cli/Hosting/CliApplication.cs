@@ -29,6 +29,7 @@ public static class CliApplication
             new CancelCommand(environment, runner).Build(),
             new RetryCommand(environment, runner).Build(),
             new Schedules.SchedulesCommand(environment, runner).Build(),
+            new LimitsCommand(environment, runner).Build(),
             new ScalingCommand(environment, runner).Build(),
             new WatchCommand(environment, runner).Build(),
         };

@@ -26,6 +26,7 @@ public static class ApiRegistration
         app.MapAgentEndpoints();
         app.MapTaskEndpoints();
         app.MapScheduleEndpoints();
+        app.MapLimitEndpoints();
         app.MapMetricsEndpoints();
         app.MapScalingEndpoints();
         app.MapAlertEndpoints();

@@ -25,6 +25,9 @@ public static class TaskRegistration
         services.AddSingleton<Control.TaskCancellation>();
         services.AddSingleton<Control.TaskRerun>();
         services.AddSingleton<Scheduling.ScheduleStore>();
+        services.AddSingleton<Limits.TaskLimits>();
+        services.AddSingleton<DispatchQueue>();
+        services.AddSingleton<Limits.LimitedDispatchEndpoints>();
         services.AddSingleton<Scheduling.TaskSchedules>();
         services.AddSingleton<TaskRetryScheduler>();
         services.AddSingleton<TaskPlacement>();

@@ -92,7 +92,7 @@ public sealed class When_a_task_is_rerun
         });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.False(body.GetProperty("more").GetBoolean());
-        Assert.Equal(failed.Skip(1), body.GetProperty("rerun").EnumerateArray().Select(e => e.GetString()).Order());
+        Assert.Equal(failed.Skip(1).Order(), body.GetProperty("rerun").EnumerateArray().Select(e => e.GetString()!).Order());
         foreach (var id in failed.Skip(1))
             await Eventually.Until(() => system.Api.TaskAsync(id), t => t is { Status: "DeadLettered", Attempts: 2 }, TimeSpan.FromSeconds(30),
                 $"task {id} re-run once", system.Diagnostics);

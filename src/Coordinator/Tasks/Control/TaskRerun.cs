@@ -19,6 +19,7 @@ public sealed partial class TaskRerun(
     TaskQueries queries,
     TaskLedger ledger,
     TaskRetryScheduler retries,
+    DispatchQueue dispatch,
     IBus bus,
     TimeProvider time,
     ILogger<TaskRerun> logger)
@@ -80,7 +81,7 @@ public sealed partial class TaskRerun(
             .WaitAsync(cancellationToken);
         placement.Reopen(taskId, last);
         var next = TaskForms.Dispatch(record, last + 1) with { Deadline = deadline, Checkpoint = null, FailedAttempts = 0 };
-        await DispatchQueue.SendAsync(bus, next, cancellationToken);
+        await dispatch.SendAsync(bus, next, cancellationToken);
         LogRerun(taskId, status, next.Attempt);
         return new Outcome(nameof(TaskStatus.Pending), next.Attempt, null);
     }

@@ -16,6 +16,7 @@ namespace Coordinator.Tasks.Dispatch;
 public sealed partial class DispatchTaskConsumer(
     TaskPlacement placement,
     TaskAssigner assigner,
+    DispatchQueue dispatch,
     TaskLedger ledger,
     CoordinatorOptions options,
     TimeProvider time,
@@ -87,7 +88,7 @@ public sealed partial class DispatchTaskConsumer(
             if (task.Deadline is not { } due || due > now)
             {
                 // Held as long as a delivery may be: the task goes back to the queue (confirmed) before this one is acknowledged.
-                await DispatchQueue.SendAsync(context, task, context.CancellationToken);
+                await dispatch.SendAsync(context, task, context.CancellationToken);
                 LogRequeued(task.TaskId, task.Attempt, hold.TotalSeconds);
                 return null;
             }

@@ -6,11 +6,11 @@ using Quartz;
 namespace Coordinator.Tasks.Dispatch;
 
 /// <summary>Sends a task's next attempt back to the dispatch queue, with its priority.</summary>
-public sealed class TaskRetryJob(IBus bus) : IJob
+public sealed class TaskRetryJob(IBus bus, DispatchQueue dispatch) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var task = JsonSerializer.Deserialize<DispatchTask>(context.MergedJobDataMap.GetString(TaskRetryScheduler.TaskKey)!)!;
-        await DispatchQueue.SendAsync(bus, task, cancellationToken);
+        await dispatch.SendAsync(bus, task, cancellationToken);
     }
 }

@@ -29,6 +29,7 @@ public sealed partial class TaskIntake(
     TaskPlacement placement,
     TaskAssigner assigner,
     ScheduleStore schedules,
+    DispatchQueue dispatch,
     IBus bus,
     TimeProvider time,
     ILogger<TaskIntake> logger)
@@ -110,7 +111,7 @@ public sealed partial class TaskIntake(
             }
         }
         span?.SetTag("queued", true); // placed later, from the dispatch queue
-        await DispatchQueue.SendAsync(sender, task!, cancellationToken);
+        await dispatch.SendAsync(sender, task!, cancellationToken);
         return null;
     }
 
@@ -140,7 +141,7 @@ public sealed partial class TaskIntake(
             return $"task id '{known.TaskId}' is already used by a '{known.TaskType}' task";
         LogResubmitted(known.TaskId, known.Status);
         if (known.Status == nameof(TaskStatus.Pending) && known.Attempts == 0 && rules.Validate(submission) is null)
-            await DispatchQueue.SendAsync(sender, TaskForms.Dispatch(submission, known.TaskId, known.SubmittedAt), cancellationToken);
+            await dispatch.SendAsync(sender, TaskForms.Dispatch(submission, known.TaskId, known.SubmittedAt), cancellationToken);
         return null;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Coordinator.Agents;
 using Coordinator.Contracts;
 using Coordinator.Resources;
+using Coordinator.Tasks.Limits;
 
 namespace Coordinator.Tasks.Placement;
 
@@ -19,15 +20,32 @@ public sealed class TaskPlacement
     readonly StrategySelector strategies;
     readonly CoordinatorOptions options;
     readonly TimeProvider time;
+    readonly TaskLimits limits;
+    readonly ITimer _rateTimer;
 
-    public TaskPlacement(AgentRegistry registry, StrategySelector strategies, CoordinatorOptions options, TimeProvider time)
+    public TaskPlacement(AgentRegistry registry, StrategySelector strategies, CoordinatorOptions options, TaskLimits limits, TimeProvider time)
     {
         this.registry = registry;
         this.strategies = strategies;
         this.options = options;
+        this.limits = limits;
         this.time = time;
-        // Placement follows the registry: when who can take work changes, waiting tasks get another chance.
+        // Placement follows the registry: when who can take work changes, waiting tasks get another chance; so it does when a
+        // limit changes, and when a rate-limited type may start its next task.
         registry.PlacementChanged += Pulse;
+        limits.Changed += _ => Pulse();
+        _rateTimer = time.CreateTimer(_ => RateWake(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Per-type counts in flight and rate buckets (under the lock).</summary>
+    readonly LimitGate _types = new();
+    DateTimeOffset? _rateWakeAt;
+
+    /// <summary>How many tasks of the type are in flight (placed and not yet finished).</summary>
+    public int InFlightOfType(string taskType)
+    {
+        lock (_gate)
+            return _types.InFlight(taskType);
     }
 
     readonly Lock _gate = new();
@@ -243,6 +261,14 @@ public sealed class TaskPlacement
     /// <summary>Chooses and reserves an agent for the task, or returns null when none can take it now.</summary>
     AgentView? TryPlaceLocked(DispatchTask task)
     {
+        var limit = limits.For(task.TaskType);
+        var now = time.GetUtcNow();
+        if (!limit.IsNone && !_types.MayStart(task.TaskType, limit, now, out var retryAt))
+        {
+            if (retryAt is { } at)
+                WakeAtLocked(at, now);
+            return null; // held back by its type's limit: it waits, in priority order, and is never dropped
+        }
         var candidates = new List<AgentCandidate>();
         foreach (var agent in registry.All)
         {
@@ -261,9 +287,31 @@ public sealed class TaskPlacement
             candidates.RemoveAll(c => c.AgentId == avoid);
 
         var chosen = strategies.For(task.TaskType).Select(task, candidates);
-        TakeLocked(New(task, chosen.AgentId, time.GetUtcNow()));
+        TakeLocked(New(task, chosen.AgentId, now));
+        _types.Started(task.TaskType, limit, now);
         return chosen.Agent;
     }
+
+    /// <summary>The rate timer fired (timers may fire a little early): nothing is armed now; what is still held back arms it again.</summary>
+    void RateWake()
+    {
+        lock (_gate)
+        {
+            _rateWakeAt = null;
+            PlaceWaitingLocked();
+        }
+    }
+
+    /// <summary>Pulses placement when a rate-limited type may start its next task (the earliest such time is kept).</summary>
+    void WakeAtLocked(DateTimeOffset at, DateTimeOffset now)
+    {
+        if (_rateWakeAt is { } armed && armed > now && armed <= at)
+            return;
+        _rateWakeAt = at;
+        _rateTimer.Change(Max(at - now, TimeSpan.FromMilliseconds(1)), Timeout.InfiniteTimeSpan);
+    }
+
+    static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>Whether this is the task's current attempt, reported by the agent it was assigned to (anything else is stale or forged).</summary>
     public bool IsCurrent(string taskId, int attempt, string agentId) =>
@@ -387,7 +435,10 @@ public sealed class TaskPlacement
         lock (_gate)
         {
             if (!_inFlight.ContainsKey(task.TaskId))
+            {
                 TakeLocked(New(task, agentId, assignedAt));
+                _types.Restored(task.TaskType);
+            }
         }
     }
 
@@ -429,6 +480,7 @@ public sealed class TaskPlacement
     /// <summary>Gives back an attempt's slot and resources on its agent.</summary>
     void FreeLocked(InFlightTask task)
     {
+        _types.Ended(task.Task.TaskType);
         var load = _loadByAgent.GetValueOrDefault(task.AgentId);
         if (load <= 1)
         {

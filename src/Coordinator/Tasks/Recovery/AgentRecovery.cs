@@ -22,6 +22,7 @@ namespace Coordinator.Tasks.Recovery;
 public sealed partial class AgentRecovery(
     TaskPlacement placement,
     TaskLedger ledger,
+    DispatchQueue dispatch,
     BrokerQueues queues,
     RecoveryMetrics metrics,
     TimeProvider time,
@@ -95,7 +96,7 @@ public sealed partial class AgentRecovery(
                 r => r.Reason = $"moved from agent {agentId} ({reason})"));
             try
             {
-                await DispatchQueue.SendAsync(sender, task, cancellationToken);
+                await dispatch.SendAsync(sender, task, cancellationToken);
             }
             catch
             {

@@ -13,7 +13,7 @@ namespace Coordinator.Tasks.Recovery;
 /// has (it had not started, and never will) is the task placed again, with its next attempt. Each task is asked about
 /// once; an agent that never answers keeps it (recovery or the watchdog cover an agent that is gone).
 /// </summary>
-public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger ledger, TimeProvider time, ILogger<AssignmentMover> logger)
+public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger ledger, DispatchQueue dispatch, TimeProvider time, ILogger<AssignmentMover> logger)
 {
     const int AskedMemory = 10_000;
     /// <summary>Tasks asked about: each is moved at most once (a move costs an attempt number, and moves must not chase each other).</summary>
@@ -64,7 +64,7 @@ public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger 
         }
         if (_unsent.TryGetValue(answer.TaskId, out var move) && move.Attempt == answer.Attempt + 1)
         {
-            await DispatchQueue.SendAsync(sender, move, cancellationToken);
+            await dispatch.SendAsync(sender, move, cancellationToken);
             _unsent.TryRemove(new KeyValuePair<string, DispatchTask>(answer.TaskId, move));
             LogMoved(answer.TaskId, answer.Attempt, answer.AgentId);
         }
@@ -75,7 +75,7 @@ public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger 
     {
         foreach (var (taskId, move) in _unsent)
         {
-            await DispatchQueue.SendAsync(sender, move, cancellationToken);
+            await dispatch.SendAsync(sender, move, cancellationToken);
             _unsent.TryRemove(new KeyValuePair<string, DispatchTask>(taskId, move));
             LogMoved(taskId, move.Attempt - 1, move.AvoidAgentId ?? "?");
         }

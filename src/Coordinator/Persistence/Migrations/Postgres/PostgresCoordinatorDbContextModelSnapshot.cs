@@ -158,6 +158,26 @@ namespace Coordinator.Persistence.Migrations.Postgres
                     b.ToTable("agents", (string)null);
                 });
 
+            modelBuilder.Entity("Coordinator.Tasks.Limits.TaskLimitRecord", b =>
+                {
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int?>("MaxConcurrent")
+                        .HasColumnType("integer");
+
+                    b.Property<double?>("PerSecond")
+                        .HasColumnType("double precision");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TaskType");
+
+                    b.ToTable("task_limits", (string)null);
+                });
+
             modelBuilder.Entity("Coordinator.Tasks.Scheduling.ScheduleRecord", b =>
                 {
                     b.Property<string>("Id")

@@ -152,6 +152,26 @@ namespace Coordinator.Persistence.Migrations.Sqlite
                     b.ToTable("agents", (string)null);
                 });
 
+            modelBuilder.Entity("Coordinator.Tasks.Limits.TaskLimitRecord", b =>
+                {
+                    b.Property<string>("TaskType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("MaxConcurrent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("PerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TaskType");
+
+                    b.ToTable("task_limits", (string)null);
+                });
+
             modelBuilder.Entity("Coordinator.Tasks.Scheduling.ScheduleRecord", b =>
                 {
                     b.Property<string>("Id")

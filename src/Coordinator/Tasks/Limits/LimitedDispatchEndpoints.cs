@@ -1,0 +1,55 @@
+using Coordinator.Tasks.Dispatch;
+using MassTransit;
+
+namespace Coordinator.Tasks.Limits;
+
+/// <summary>
+/// Gives each limited task type its own dispatch queue, consumed like <c>coordinator.dispatch</c> (the same consumer, priority
+/// and hold): at start for the types stored with a limit (the configured ones stored first), and when the API limits a new
+/// type. Only once a type's queue is consumed here are its tasks sent there.
+/// </summary>
+public sealed partial class LimitedDispatchEndpoints(
+    TaskLimits limits,
+    TaskOptions options,
+    IReceiveEndpointConnector connector,
+    ILogger<LimitedDispatchEndpoints> logger) : IHostedService
+{
+    readonly SemaphoreSlim _connecting = new(1, 1);
+    readonly HashSet<string> _connected = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Longest a new queue may take to be declared and consumed.</summary>
+    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await limits.LoadAsync(options.LimitsByType(), cancellationToken);
+        foreach (var type in limits.All.Keys.ToList())
+            await EnsureAsync(type, cancellationToken);
+    }
+
+    /// <summary>Declares and consumes the type's queue (once), then routes its tasks there.</summary>
+    public async Task EnsureAsync(string taskType, CancellationToken cancellationToken)
+    {
+        await _connecting.WaitAsync(cancellationToken);
+        try
+        {
+            if (_connected.Contains(taskType))
+                return;
+            var queue = TaskLimits.QueueOf(taskType);
+            var handle = connector.ConnectReceiveEndpoint(queue, (context, e) => e.ConfigureConsumer<DispatchTaskConsumer>(context));
+            await handle.Ready.WaitAsync(ReadyTimeout, cancellationToken);
+            _connected.Add(taskType);
+            limits.Routed(taskType);
+            LogConnected(taskType, queue);
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(LogLevel.Information, "Task type {TaskType} is limited: its tasks are dispatched from {Queue}")]
+    partial void LogConnected(string taskType, string queue);
+}

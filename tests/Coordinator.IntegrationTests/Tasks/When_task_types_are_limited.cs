@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Coordinator.IntegrationTests.Infrastructure;
+
+namespace Coordinator.IntegrationTests.Tasks;
+
+/// <summary>Fleet-wide limits per task type on the real system: a cap at once and a rate; tasks over a limit wait, never dropped.</summary>
+public sealed class When_task_types_are_limited
+{
+    static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(TestSystem system, HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await system.Api.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task At_most_the_cap_of_a_type_runs_the_rest_wait_in_priority_order_and_other_types_pass_them()
+    {
+        await using var system = await TestSystem.StartAsync();
+        await system.StartActiveAgentsAsync(("roomy", ["--concurrency", "8"]));
+
+        // Bad limits are refused naming the problem.
+        foreach (var (path, body, error) in new (string, object, string)[]
+                 {
+                     ("/api/limits/sleep", new { maxConcurrent = 0 }, "maxConcurrent must be 1 or more, was 0"),
+                     ("/api/limits/sleep", new { perSecond = -2 }, "perSecond must be more than 0, was -2"),
+                     ("/api/limits/sleep", new { }, "give maxConcurrent, perSecond or both"),
+                     ("/api/limits/has%20space", new { maxConcurrent = 1 }, "cannot be limited"),
+                 })
+        {
+            var (status, answer) = await SendAsync(system, HttpMethod.Put, path, body);
+            Assert.Equal(HttpStatusCode.BadRequest, status);
+            Assert.Contains(error, answer.GetProperty("error").GetString());
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(system, HttpMethod.Delete, "/api/limits/sleep")).Status);
+
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(system, HttpMethod.Put, "/api/limits/sleep", new { maxConcurrent = 2 })).Status);
+        Assert.NotNull(await system.Broker.GetQueueAsync(system.VirtualHost, "coordinator.dispatch.sleep")); // its own queue, consumed
+
+        var sleeps = new List<string>();
+        for (var i = 0; i < 8; i++)
+            sleeps.Add(await system.Api.SubmitAsync(new { taskType = "sleep", payload = new { ms = 1000 } }));
+        var urgent = await system.Api.SubmitAsync(new { taskType = "sleep", priority = 9, payload = new { ms = 1000 } });
+        var inFlight = await Eventually.Until(async () => (await SendAsync(system, HttpMethod.Get, "/api/limits")).Body,
+            b => b.EnumerateArray().Any(l => l.GetProperty("inFlight").GetInt32() == 2), TimeSpan.FromSeconds(10), "two sleeps in flight");
+        Assert.Equal(2, Assert.Single(inFlight.EnumerateArray()).GetProperty("maxConcurrent").GetInt32());
+        var echoes = new List<string>();
+        for (var i = 0; i < 6; i++)
+            echoes.Add(await system.Api.SubmitAsync(new { taskType = "echo", payload = new { i } }));
+
+        var done = new Dictionary<string, TaskDto>();
+        foreach (var id in sleeps.Append(urgent).Concat(echoes))
+            done[id] = await system.WaitForTaskAsync(id, "Completed"); // none dropped
+        var ran = sleeps.Append(urgent).Select(id => (Start: done[id].StartedAt!.Value, End: done[id].FinishedAt!.Value)).ToList();
+        var mostAtOnce = ran.Max(r => ran.Count(o => o.Start <= r.Start && r.Start < o.End));
+        Assert.True(mostAtOnce <= 2, $"{mostAtOnce} sleeps ran at once");
+        // The urgent one went ahead of the waiting sleeps submitted before it; the echoes did not wait behind the sleeps at all.
+        Assert.True(sleeps.Count(id => done[id].StartedAt > done[urgent].StartedAt) >= 5, "the priority 9 sleep started before most waiting ones");
+        var lastSleepStarted = ran.Max(r => r.Start);
+        Assert.All(echoes, id => Assert.True(done[id].FinishedAt < lastSleepStarted, $"echo {id} waited behind the sleeps"));
+    }
+
+    [Fact]
+    public async Task A_rate_spreads_a_burst_over_time_and_limits_survive_a_restart()
+    {
+        await using var system = await TestSystem.StartAsync();
+        await system.StartActiveAgentsAsync(("steady", ["--concurrency", "8"]));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(system, HttpMethod.Put, "/api/limits/echo", new { perSecond = 4 })).Status);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 12; i++)
+            ids.Add(await system.Api.SubmitAsync(new { taskType = "echo", payload = new { i } }));
+        var assigned = new List<DateTimeOffset>();
+        foreach (var id in ids)
+            assigned.Add((await system.WaitForTaskAsync(id, "Completed")).AssignedAt!.Value);
+        // Four at once (a second's worth), then four a second: twelve take two seconds at least.
+        var span = assigned.Max() - assigned.Min();
+        Assert.True(span >= TimeSpan.FromSeconds(1.8), $"12 echoes at 4 a second were placed within {span.TotalSeconds:0.00} s");
+        // In any second, at most the burst (a second's worth) plus a second's refill.
+        var mostInASecond = assigned.Max(a => assigned.Count(b => b >= a && b < a + TimeSpan.FromSeconds(1)));
+        Assert.True(mostInASecond <= 9, $"{mostInASecond} placed within one second");
+
+        system.Coordinator.Kill();
+        await system.StartCoordinatorAsync("coordinator (restarted)");
+        var limit = Assert.Single((await SendAsync(system, HttpMethod.Get, "/api/limits")).Body.EnumerateArray());
+        Assert.Equal(("echo", 4.0), (limit.GetProperty("taskType").GetString(), limit.GetProperty("perSecond").GetDouble()));
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(system, HttpMethod.Delete, "/api/limits/echo")).Status);
+        Assert.Empty((await SendAsync(system, HttpMethod.Get, "/api/limits")).Body.EnumerateArray());
+        // Lifted: its own queue is still consumed, and its tasks run unhindered.
+        await system.WaitForTaskAsync(await system.Api.SubmitAsync(new { taskType = "echo", payload = new { } }), "Completed");
+    }
+}
