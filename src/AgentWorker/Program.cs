@@ -1,4 +1,5 @@
-using AgentWorker;
+using AgentWorker.Handlers;
+using Coordinator.AgentWorker.Sdk;
 using Coordinator.Hosting;
 
 SerilogBootstrap.CreateBootstrapLogger();
@@ -9,6 +10,11 @@ return await SerilogBootstrap.RunLoggedAsync(() =>
     builder.Configuration.AddCommandLine(args, AgentWorkerRegistration.SwitchMappings);
     builder.Services.AddConfiguredSerilog();
     builder.Services.AddAgentWorker();
+    builder.Services.AddTaskHandler<EchoHandler>();
+    builder.Services.AddTaskHandler<SleepHandler>();
+    builder.Services.AddTaskHandler<ComputeHandler>();
+    builder.Services.AddTaskHandler<FailHandler>();
+    builder.Services.AddTaskHandler<StepsHandler>();
     builder.Services.AddConfiguredTracing(builder.Configuration, "coordinator-agent");
     return builder.Build();
 });

@@ -1,6 +1,6 @@
-using AgentWorker;
-using AgentWorker.Lifecycle;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk;
+using Coordinator.AgentWorker.Sdk.Lifecycle;
+using Coordinator.AgentWorker.Sdk.Tasks;
 using Coordinator.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,6 @@
 using Coordinator.Contracts;
 
-namespace AgentWorker.Lifecycle;
+namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>The agent's own verdict on its health, from its usage against what it declared.</summary>
 public static class HealthAssessment

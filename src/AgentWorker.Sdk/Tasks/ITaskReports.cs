@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>How a running task's context reaches the coordinator (the runner's <see cref="TaskReports"/>; a test's own).</summary>
 internal interface ITaskReports

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Coordinator.Contracts;
 
-namespace AgentWorker.Lifecycle;
+namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>This process's identity as an agent: fixed for the life of the process.</summary>
 public sealed class AgentInstance(AgentOptions options, TimeProvider time)

@@ -1,4 +1,4 @@
-namespace AgentWorker.Baseline;
+namespace Coordinator.AgentWorker.Sdk.Baseline;
 
 /// <summary>
 /// Stands in for the agent's lifecycle in baseline mode (<c>Agent:BaselineQueue</c>): the worker neither

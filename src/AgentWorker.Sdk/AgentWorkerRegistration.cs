@@ -1,12 +1,11 @@
-using AgentWorker.Baseline;
-using AgentWorker.Handlers;
-using AgentWorker.Lifecycle;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk.Baseline;
+using Coordinator.AgentWorker.Sdk.Lifecycle;
+using Coordinator.AgentWorker.Sdk.Tasks;
 using Coordinator.Contracts;
 using Coordinator.Hosting;
 using MassTransit;
 
-namespace AgentWorker;
+namespace Coordinator.AgentWorker.Sdk;
 
 public static class AgentWorkerRegistration
 {
@@ -37,12 +36,6 @@ public static class AgentWorkerRegistration
         services.AddSingleton<TaskActivity>();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<HeldAssignments>();
-
-        services.AddTaskHandler<EchoHandler>();
-        services.AddTaskHandler<SleepHandler>();
-        services.AddTaskHandler<ComputeHandler>();
-        services.AddTaskHandler<FailHandler>();
-        services.AddTaskHandler<StepsHandler>();
 
         // Before the bus, so it stops after it: a graceful stop has waited for the held work by then.
         services.AddSingleton<TaskWorkers>();

@@ -1,7 +1,7 @@
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace AgentWorker.Lifecycle;
+namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>
 /// The coordinator chose this agent for scale-down (sent to the agent's queue): it gets no new work and finishes what

@@ -1,7 +1,7 @@
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>
 /// The coordinator cancelled a task assigned here: a held assignment never starts, a running one has its handler's token

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Coordinator.Contracts;
 
-namespace AgentWorker.Lifecycle;
+namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>
 /// Measures this process: CPU as a percentage of the whole machine since the previous sample,

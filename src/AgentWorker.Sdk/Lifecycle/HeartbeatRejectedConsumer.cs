@@ -1,7 +1,7 @@
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace AgentWorker.Lifecycle;
+namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>The coordinator's word that this instance's heartbeat was refused (sent to the agent's queue).</summary>
 public sealed class HeartbeatRejectedConsumer(AgentInstance instance, AgentLifecycleService lifecycle) : IConsumer<AgentHeartbeatRejected>

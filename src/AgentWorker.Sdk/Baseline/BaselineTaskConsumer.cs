@@ -1,8 +1,8 @@
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk.Tasks;
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace AgentWorker.Baseline;
+namespace Coordinator.AgentWorker.Sdk.Baseline;
 
 /// <summary>
 /// Baseline mode, for the benchmark only (<c>Agent:BaselineQueue</c>): consumes <see cref="SubmitTask"/>

@@ -3,7 +3,7 @@ using Coordinator.Contracts;
 using Coordinator.Hosting;
 using MassTransit;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>
 /// Runs the held assignments, MaxConcurrentTasks at a time, each through the <see cref="TaskRunner"/>; reports go out

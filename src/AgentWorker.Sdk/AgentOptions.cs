@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 
-namespace AgentWorker;
+namespace Coordinator.AgentWorker.Sdk;
 
 /// <summary>Who this worker is and what it offers, section <c>Agent</c>; every key also settable on the command line.</summary>
 public sealed partial class AgentOptions : IValidatableObject

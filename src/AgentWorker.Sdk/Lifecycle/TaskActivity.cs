@@ -1,4 +1,4 @@
-namespace AgentWorker.Lifecycle;
+namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>
 /// Counts the tasks running on this agent and the failures it has seen (reported with every

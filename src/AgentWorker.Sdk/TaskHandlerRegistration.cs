@@ -1,4 +1,4 @@
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk;
 
 public static class TaskHandlerRegistration
 {

@@ -1,9 +1,9 @@
 using System.Threading.Channels;
-using AgentWorker.Lifecycle;
+using Coordinator.AgentWorker.Sdk.Lifecycle;
 using Microsoft.Extensions.Logging;
 using Coordinator.Contracts;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>
 /// The assignments this agent holds, in arrival order. Each is acknowledged to the broker as soon as it is held

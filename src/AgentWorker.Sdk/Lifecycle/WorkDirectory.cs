@@ -1,4 +1,4 @@
-namespace AgentWorker.Lifecycle;
+namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>The agent's scratch directory (created on start).</summary>
 public sealed class WorkDirectory

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
-using AgentWorker.Lifecycle;
+using Coordinator.AgentWorker.Sdk.Lifecycle;
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>One task to run: what the handler gets, whatever queue it came from.</summary>
 public sealed record TaskRun(string TaskId, string TaskType, int Attempt, JsonElement? Payload, DateTimeOffset? Deadline, JsonElement? Checkpoint = null);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk;
 
 /// <summary>
 /// The SDK: implement one per task type and register it with <c>services.AddTaskHandler&lt;T&gt;()</c>.

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>
 /// One run's progress and checkpoints on their way to the coordinator. Progress is throttled: at most one report every

@@ -1,7 +1,7 @@
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>The coordinator asks for a waiting assignment back (this agent fell behind): given back if it has not started, and the answer published.</summary>
 public sealed partial class ReleaseAssignmentConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, TimeProvider time,

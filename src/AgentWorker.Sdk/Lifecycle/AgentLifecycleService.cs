@@ -1,7 +1,7 @@
 using Coordinator.Contracts;
 using MassTransit;
 
-namespace AgentWorker.Lifecycle;
+namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>
 /// Registers the agent, heartbeats every interval, and on a graceful stop drains and unregisters.

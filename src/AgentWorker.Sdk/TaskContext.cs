@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Coordinator.AgentWorker.Sdk.Tasks;
 
-namespace AgentWorker.Tasks;
+namespace Coordinator.AgentWorker.Sdk;
 
 /// <summary>
 /// What a handler is given: the task, its attempt, its deadline and a scratch directory; and how it speaks back while it
