@@ -3,27 +3,39 @@ using System.Text.RegularExpressions;
 
 namespace Coordinator.AgentWorker.Sdk;
 
-/// <summary>Who this worker is and what it offers, section <c>Agent</c>; every key also settable on the command line.</summary>
+/// <summary>
+/// Who this agent is and what it offers, section <c>Agent</c> of the configuration (appsettings.json, environment variables
+/// such as <c>Agent__MaxConcurrentTasks</c>, or the command line: <c>--agent-id</c>, <c>--capabilities</c>, <c>--concurrency</c>,
+/// see <see cref="AgentWorkerRegistration.SwitchMappings"/>). Validated when the host starts: a bad value stops it with a
+/// message naming the key.
+/// </summary>
 public sealed partial class AgentOptions : IValidatableObject
 {
+    /// <summary>The configuration section: <c>Agent</c>.</summary>
     public const string Section = "Agent";
 
     /// <summary>Unique in the fleet; becomes the queue name <c>agent-{AgentId}</c>. Defaults to host name and process id.</summary>
     public string AgentId { get; set; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}";
 
-    /// <summary>Comma-separated task types and tags this agent can serve.</summary>
-    [Required(AllowEmptyStrings = false)]
-    public string Capabilities { get; set; } = "echo,sleep,compute,fail,steps";
+    /// <summary>
+    /// Comma-separated task types and tags (<c>gpu</c>, say) this agent offers; tasks are placed on it only for these. When not
+    /// set, the task types of its registered handlers.
+    /// </summary>
+    public string? Capabilities { get; set; }
 
+    /// <summary>CPU cores declared to the coordinator (resources it reserves for tasks); defaults to the machine's.</summary>
     [Range(0.01, 4096)]
     public double CpuCores { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>Memory declared to the coordinator, in MB; the agent reports itself degraded near it.</summary>
     [Range(1, long.MaxValue)]
     public long MemoryMb { get; set; } = 1024;
 
+    /// <summary>Disk declared to the coordinator, in MB; measured as the size of <see cref="WorkDirectory"/>.</summary>
     [Range(0, long.MaxValue)]
     public long DiskMb { get; set; } = 1024;
 
+    /// <summary>Tasks run at once; the coordinator never sends more than this plus <see cref="QueueBuffer"/>.</summary>
     [Range(1, 1024)]
     public int MaxConcurrentTasks { get; set; } = 4;
 
@@ -43,6 +55,7 @@ public sealed partial class AgentOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the agent tells the coordinator it is alive (and how loaded it is); the coordinator's setting should match.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -57,12 +70,17 @@ public sealed partial class AgentOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A free-form kind, shown with the agent (<c>generic</c> by default).</summary>
     [Required(AllowEmptyStrings = false)]
     public string AgentType { get; set; } = "generic";
 
+    /// <summary>Free-form labels, shown with the agent.</summary>
     public Dictionary<string, string> Labels { get; set; } = [];
 
-    /// <summary>Scratch space for handlers; its size is the disk usage reported in heartbeats.</summary>
+    /// <summary>
+    /// Scratch space for handlers (each run gets <see cref="TaskContext.WorkDirectory"/> below it); its size is the disk usage
+    /// reported in heartbeats. Defaults to <c>coordinator-agents/{AgentId}</c> in the temporary directory.
+    /// </summary>
     public string? WorkDirectory { get; set; }
 
     /// <summary>
@@ -78,15 +96,18 @@ public sealed partial class AgentOptions : IValidatableObject
     /// </summary>
     public string? BaselineQueue { get; set; }
 
+    /// <summary><see cref="Capabilities"/> as a list: empty when not set.</summary>
     public IReadOnlyList<string> CapabilityList =>
-        Capabilities.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Capabilities?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
+    /// <summary>Checks what data annotations cannot: the id's form, and capabilities that name something when set.</summary>
+    /// <param name="validationContext">Unused.</param>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!ValidId().IsMatch(AgentId ?? ""))
             yield return new ValidationResult(
                 $"'{AgentId}' is invalid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", [nameof(AgentId)]);
-        if (CapabilityList.Count == 0)
+        if (Capabilities is not null && CapabilityList.Count == 0)
             yield return new ValidationResult("must name at least one capability", [nameof(Capabilities)]);
     }
 

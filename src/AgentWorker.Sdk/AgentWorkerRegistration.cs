@@ -7,9 +7,14 @@ using MassTransit;
 
 namespace Coordinator.AgentWorker.Sdk;
 
+/// <summary>Makes a host an agent: <see cref="AddAgentWorker"/>, then handlers with <see cref="TaskHandlerRegistration.AddTaskHandler{THandler}"/>.</summary>
 public static class AgentWorkerRegistration
 {
-    /// <summary>Short command-line switches for the keys operators set most.</summary>
+    /// <summary>
+    /// Short command-line switches for the keys operators set most (<c>--agent-id</c>, <c>--capabilities</c>, <c>--cpu</c>,
+    /// <c>--memory</c>, <c>--disk</c>, <c>--concurrency</c>, <c>--heartbeat</c>, <c>--type</c>): pass to
+    /// <c>AddCommandLine(args, SwitchMappings)</c>. <see cref="AgentHost.RunAsync"/> does.
+    /// </summary>
     public static readonly Dictionary<string, string> SwitchMappings = new()
     {
         ["--agent-id"] = "Agent:AgentId",
@@ -25,9 +30,21 @@ public static class AgentWorkerRegistration
     /// <summary>Prefetch beyond the assignments the coordinator may send, for its control messages.</summary>
     const int ControlHeadroom = 8;
 
+    /// <summary>
+    /// The agent runtime: options (sections <c>Agent</c> and <c>RabbitMq</c>, validated on start), the bus with the agent's own
+    /// queue <c>agent-{AgentId}</c>, registration and heartbeats, the workers that run held assignments through the registered
+    /// handlers, and a graceful stop that drains (up to <c>Agent:DrainTimeout</c>) then unregisters. Once per host; a second
+    /// call does nothing. Register handlers with <see cref="TaskHandlerRegistration.AddTaskHandler{THandler}"/>, before or after.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
     public static IServiceCollection AddAgentWorker(this IServiceCollection services)
     {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(TaskHandlers)))
+            return services;
         services.AddValidatedOptions<AgentOptions>(AgentOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AgentOptions>, AgentCapabilitiesValidator>();
+        services.AddSingleton<TaskHandlers>();
         services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AgentInstance>();

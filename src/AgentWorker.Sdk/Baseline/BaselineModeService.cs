@@ -4,7 +4,7 @@ namespace Coordinator.AgentWorker.Sdk.Baseline;
 /// Stands in for the agent's lifecycle in baseline mode (<c>Agent:BaselineQueue</c>): the worker neither
 /// registers nor heartbeats, it only says at start which shared queue it consumes.
 /// </summary>
-public sealed partial class BaselineModeService(AgentOptions options, ILogger<BaselineModeService> logger) : IHostedService
+internal sealed partial class BaselineModeService(AgentOptions options, ILogger<BaselineModeService> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ namespace Coordinator.AgentWorker.Sdk.Baseline;
 /// and runs it through the same <see cref="TaskRunner"/> as <see cref="AssignTaskConsumer"/>, so the two
 /// are compared on equal terms.
 /// </summary>
-public sealed class BaselineTaskConsumer(TaskRunner runner) : IConsumer<SubmitTask>
+internal sealed class BaselineTaskConsumer(TaskRunner runner) : IConsumer<SubmitTask>
 {
     public Task Consume(ConsumeContext<SubmitTask> context)
     {

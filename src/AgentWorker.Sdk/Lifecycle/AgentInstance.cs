@@ -1,12 +1,16 @@
 using System.Reflection;
+using Coordinator.AgentWorker.Sdk.Tasks;
 using Coordinator.Contracts;
 
 namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>This process's identity as an agent: fixed for the life of the process.</summary>
-public sealed class AgentInstance(AgentOptions options, TimeProvider time)
+internal sealed class AgentInstance(AgentOptions options, TaskHandlers handlers, TimeProvider time)
 {
     public string AgentId { get; } = options.AgentId;
+
+    /// <summary>What it offers: <c>Agent:Capabilities</c> when configured, otherwise the task types of its handlers.</summary>
+    public IReadOnlyList<string> Capabilities { get; } = options.Capabilities is null ? handlers.TaskTypes : options.CapabilityList;
 
     /// <summary>New on every process start: lets the coordinator tell a restart from a second live copy.</summary>
     public Guid InstanceId { get; } = Guid.NewGuid();
@@ -40,13 +44,13 @@ public sealed class AgentInstance(AgentOptions options, TimeProvider time)
     {
         AgentId = AgentId,
         InstanceId = InstanceId,
-        Capabilities = options.CapabilityList,
+        Capabilities = Capabilities,
         Resources = new AgentResources { CpuCores = options.CpuCores, MemoryMb = options.MemoryMb, DiskMb = options.DiskMb },
         MaxConcurrentTasks = options.MaxConcurrentTasks,
         Metadata = new AgentMetadata
         {
             AgentType = options.AgentType,
-            Version = typeof(AgentInstance).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
+            Version = (Assembly.GetEntryAssembly() ?? typeof(AgentInstance).Assembly).GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
             StartedAt = StartedAt,
             HostName = Environment.MachineName,
             ProcessId = Environment.ProcessId,

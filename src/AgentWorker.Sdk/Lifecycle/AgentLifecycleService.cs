@@ -8,7 +8,7 @@ namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 /// Any failed send (the broker went away) drops back to registering, so the agent registers again
 /// as soon as the broker returns.
 /// </summary>
-public sealed partial class AgentLifecycleService(
+internal sealed partial class AgentLifecycleService(
     AgentInstance instance,
     AgentOptions options,
     IBus bus,
@@ -168,7 +168,7 @@ public sealed partial class AgentLifecycleService(
                 var message = registered.Message;
                 instance.Accepted(message.RegisteredAt == default ? message.Timestamp : message.RegisteredAt, message.WasEvicted);
             }
-            LogRegistered(instance.AgentId, instance.InstanceId, options.Capabilities);
+            LogRegistered(instance.AgentId, instance.InstanceId, string.Join(',', instance.Capabilities));
             return true;
         }
         catch (Exception ex) when (ex is RequestTimeoutException or OperationCanceledException or MassTransitException

@@ -7,7 +7,7 @@ namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 /// The coordinator chose this agent for scale-down (sent to the agent's queue): it gets no new work and finishes what
 /// it holds; the coordinator stops the process once it holds nothing. Said in the log, so an operator sees why.
 /// </summary>
-public sealed partial class DrainRequestedConsumer(AgentInstance instance, TaskActivity activity, ILogger<DrainRequestedConsumer> logger)
+internal sealed partial class DrainRequestedConsumer(AgentInstance instance, TaskActivity activity, ILogger<DrainRequestedConsumer> logger)
     : IConsumer<DrainAgent>
 {
     public Task Consume(ConsumeContext<DrainAgent> context)

@@ -3,7 +3,7 @@ using Coordinator.Contracts;
 namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>The agent's own verdict on its health, from its usage against what it declared.</summary>
-public static class HealthAssessment
+internal static class HealthAssessment
 {
     public static AgentHealthStatus Assess(ResourceUsage usage, AgentOptions options)
     {

@@ -4,7 +4,7 @@ using MassTransit;
 namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>The coordinator's word that this instance's heartbeat was refused (sent to the agent's queue).</summary>
-public sealed class HeartbeatRejectedConsumer(AgentInstance instance, AgentLifecycleService lifecycle) : IConsumer<AgentHeartbeatRejected>
+internal sealed class HeartbeatRejectedConsumer(AgentInstance instance, AgentLifecycleService lifecycle) : IConsumer<AgentHeartbeatRejected>
 {
     public Task Consume(ConsumeContext<AgentHeartbeatRejected> context)
     {

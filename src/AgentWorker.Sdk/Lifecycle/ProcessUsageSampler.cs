@@ -7,7 +7,7 @@ namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 /// Measures this process: CPU as a percentage of the whole machine since the previous sample,
 /// working set, and the size of the agent's work directory.
 /// </summary>
-public sealed class ProcessUsageSampler(TimeProvider time, WorkDirectory workDirectory)
+internal sealed class ProcessUsageSampler(TimeProvider time, WorkDirectory workDirectory)
 {
     TimeSpan _lastCpu = Process.GetCurrentProcess().TotalProcessorTime;
     long _lastTimestamp = time.GetTimestamp();

@@ -4,7 +4,7 @@ namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 /// Counts the tasks running on this agent and the failures it has seen (reported with every
 /// heartbeat), and cancels every running task at once when the coordinator says this instance was evicted.
 /// </summary>
-public sealed class TaskActivity : IDisposable
+internal sealed class TaskActivity : IDisposable
 {
     int _active;
     int _errors;

@@ -1,7 +1,7 @@
 namespace Coordinator.AgentWorker.Sdk.Lifecycle;
 
 /// <summary>The agent's scratch directory (created on start).</summary>
-public sealed class WorkDirectory
+internal sealed class WorkDirectory
 {
     public WorkDirectory(AgentOptions options)
     {

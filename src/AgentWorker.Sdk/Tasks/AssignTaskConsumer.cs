@@ -7,7 +7,7 @@ namespace Coordinator.AgentWorker.Sdk.Tasks;
 /// Takes an assignment from <c>agent-{id}</c> into the agent's <see cref="HeldAssignments"/> and acknowledges it at once:
 /// it waits and runs there, owned by the coordinator's in-flight record, never by an open delivery.
 /// </summary>
-public sealed partial class AssignTaskConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, ILogger<AssignTaskConsumer> logger)
+internal sealed partial class AssignTaskConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, ILogger<AssignTaskConsumer> logger)
     : IConsumer<AssignTask>
 {
     public Task Consume(ConsumeContext<AssignTask> context)

@@ -7,7 +7,7 @@ namespace Coordinator.AgentWorker.Sdk.Tasks;
 /// The coordinator cancelled a task assigned here: a held assignment never starts, a running one has its handler's token
 /// cancelled. The coordinator has already ended the task; what this agent reports on the attempt afterwards is ignored.
 /// </summary>
-public sealed partial class CancelTaskConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, ILogger<CancelTaskConsumer> logger)
+internal sealed partial class CancelTaskConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, ILogger<CancelTaskConsumer> logger)
     : IConsumer<CancelTask>
 {
     public Task Consume(ConsumeContext<CancelTask> context)

@@ -13,7 +13,7 @@ namespace Coordinator.AgentWorker.Sdk.Tasks;
 /// agent's concurrency plus a small buffer; <see cref="TaskWorkers"/> run them, at most MaxConcurrentTasks at once.
 /// A waiting assignment can be released back to the coordinator; one that has started cannot.
 /// </summary>
-public sealed partial class HeldAssignments(TaskActivity activity, AgentInstance instance, ILogger<HeldAssignments> logger)
+internal sealed partial class HeldAssignments(TaskActivity activity, AgentInstance instance, ILogger<HeldAssignments> logger)
 {
     public sealed class Held(AssignTask task, CancellationToken eviction)
     {

@@ -4,7 +4,7 @@ using MassTransit;
 namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>The coordinator asks for a waiting assignment back (this agent fell behind): given back if it has not started, and the answer published.</summary>
-public sealed partial class ReleaseAssignmentConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, TimeProvider time,
+internal sealed partial class ReleaseAssignmentConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, TimeProvider time,
     ILogger<ReleaseAssignmentConsumer> logger) : IConsumer<ReleaseAssignment>
 {
     public async Task Consume(ConsumeContext<ReleaseAssignment> context)

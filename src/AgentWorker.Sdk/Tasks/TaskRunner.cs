@@ -7,7 +7,7 @@ using MassTransit;
 namespace Coordinator.AgentWorker.Sdk.Tasks;
 
 /// <summary>One task to run: what the handler gets, whatever queue it came from.</summary>
-public sealed record TaskRun(string TaskId, string TaskType, int Attempt, JsonElement? Payload, DateTimeOffset? Deadline, JsonElement? Checkpoint = null);
+internal sealed record TaskRun(string TaskId, string TaskType, int Attempt, JsonElement? Payload, DateTimeOffset? Deadline, JsonElement? Checkpoint = null);
 
 /// <summary>
 /// Runs one task with its type's handler, cancelled at its deadline (and when this instance is
@@ -15,8 +15,9 @@ public sealed record TaskRun(string TaskId, string TaskType, int Attempt, JsonEl
 /// fault: nothing is thrown back to the transport except on shutdown, and the coordinator decides
 /// about retries.
 /// </summary>
-public sealed partial class TaskRunner(
-    IEnumerable<ITaskHandler> handlers,
+internal sealed partial class TaskRunner(
+    TaskHandlers handlers,
+    IServiceScopeFactory scopes,
     AgentInstance agent,
     AgentOptions options,
     WorkDirectory workDirectory,
@@ -95,8 +96,7 @@ public sealed partial class TaskRunner(
     async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken eviction,
         CancellationToken cancelled, CancellationToken shutdown)
     {
-        var handler = handlers.FirstOrDefault(h => string.Equals(h.TaskType, task.TaskType, StringComparison.OrdinalIgnoreCase));
-        if (handler is null)
+        if (!handlers.TryGet(task.TaskType, out var handlerType))
             return (null, $"no handler for task type '{task.TaskType}' on agent {agent.AgentId}", false);
 
         using var deadline = task.Deadline is { } at
@@ -104,11 +104,15 @@ public sealed partial class TaskRunner(
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, shutdown, eviction, cancelled);
         var directory = Path.Combine(workDirectory.Path, task.TaskId);
+        Task<JsonElement?>? handling = null;
         var abandoned = false;
         using var reports = new TaskReports(task, agent.AgentId, publisher, options, time, logger);
+        // A scope per run: the handler (scoped unless registered otherwise) and what it uses live as long as the run.
+        var scope = scopes.CreateAsyncScope();
         try
         {
-            var handling = handler.HandleAsync(
+            var handler = (ITaskHandler)scope.ServiceProvider.GetRequiredService(handlerType);
+            handling = handler.HandleAsync(
                 new TaskContext(task.TaskId, task.TaskType, task.Attempt, task.Payload, task.Deadline ?? DateTimeOffset.MaxValue, directory,
                     task.Checkpoint, reports),
                 linked.Token);
@@ -125,8 +129,7 @@ public sealed partial class TaskRunner(
                 if (await Task.WhenAny(handling, Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None)) != handling)
                 {
                     abandoned = true;
-                    LogUncooperative(task.TaskId, task.Attempt, handler.TaskType);
-                    _ = handling.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default); // observed, never rethrown
+                    LogUncooperative(task.TaskId, task.Attempt, task.TaskType);
                 }
                 throw;
             }
@@ -158,9 +161,28 @@ public sealed partial class TaskRunner(
         }
         finally
         {
-            // An abandoned handler may still be writing there; its directory goes with the next run of the same id.
+            // An abandoned handler may still be writing there, and using its scope: its directory goes with the next run of the
+            // same id, its scope once it ends at last (its outcome observed, never rethrown).
             if (!abandoned)
+            {
                 TryDelete(directory);
+                await DisposeAsync(scope, task);
+            }
+            else
+                _ = handling!.ContinueWith(t => { _ = t.Exception; return DisposeAsync(scope, task); }, TaskScheduler.Default).Unwrap();
+        }
+    }
+
+    /// <summary>Ends a run's scope (its handler and what it used); a handler that fails to dispose is logged, the outcome stands.</summary>
+    async Task DisposeAsync(AsyncServiceScope scope, TaskRun task)
+    {
+        try
+        {
+            await scope.DisposeAsync();
+        }
+        catch (Exception ex)
+        {
+            LogDisposeFailed(task.TaskId, task.Attempt, task.TaskType, ex.Message);
         }
     }
 
@@ -225,6 +247,9 @@ public sealed partial class TaskRunner(
 
     [LoggerMessage(LogLevel.Warning, "Could not send {Report} (try {Attempt}): {Error}; trying again")]
     partial void LogReportRetry(string report, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt}: the {TaskType} handler's scope failed to dispose: {Error}")]
+    partial void LogDisposeFailed(string taskId, int attempt, string taskType, string error);
 
     [LoggerMessage(LogLevel.Warning, "Could not remove the work directory {Directory}: {Error}")]
     partial void LogCleanupFailed(string directory, string error);

@@ -11,7 +11,7 @@ namespace Coordinator.AgentWorker.Sdk.Tasks;
 /// places it again if that attempt is still current here, and ignores it otherwise). A worker survives any failure of
 /// one task. Stopped after the bus (registered before it): a graceful stop first waits for the held work.
 /// </summary>
-public sealed partial class TaskWorkers(HeldAssignments assignments, TaskRunner runner, IBus bus, AgentOptions options, TimeProvider time,
+internal sealed partial class TaskWorkers(HeldAssignments assignments, TaskRunner runner, IBus bus, AgentOptions options, TimeProvider time,
     ILogger<TaskWorkers> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

@@ -11,8 +11,6 @@ public sealed class FailHandler : ITaskHandler
         public string? Message { get; set; }
     }
 
-    public string TaskType => "fail";
-
     public Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken) =>
         throw new InvalidOperationException(task.PayloadAs<Input>().Message ?? "failed on purpose");
 }

@@ -21,8 +21,6 @@ public sealed class StepsHandler(TimeProvider time) : ITaskHandler
         public int Next { get; set; }
     }
 
-    public string TaskType => "steps";
-
     public async Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken)
     {
         var input = task.PayloadAs<Input>();
