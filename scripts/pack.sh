@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs what users reference or install, all at one version (VersionPrefix in Directory.Build.props; VERSION_SUFFIX=rc.1
-# for a prerelease), into artifacts/packages (emptied first):
+# for a prerelease; with a build, not --no-build, so the assemblies carry it too), into artifacts/packages (emptied first):
 #   Coordinator.Contracts          the message contracts
 #   Coordinator.Hosting            broker connection, options, logging, tracing
 #   Coordinator.AgentWorker.Sdk    the handler SDK (depends on the two above)
