@@ -4,6 +4,7 @@ using Coordinator.AgentWorker.Sdk.Tasks;
 using Coordinator.Contracts;
 using Coordinator.Hosting;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Coordinator.AgentWorker.Sdk;
 
@@ -46,7 +47,7 @@ public static class AgentWorkerRegistration
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AgentOptions>, AgentCapabilitiesValidator>();
         services.AddSingleton<TaskHandlers>();
         services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // a host's own clock, if it registered one first
         services.AddSingleton<AgentInstance>();
         services.AddSingleton<WorkDirectory>();
         services.AddSingleton<ProcessUsageSampler>();
