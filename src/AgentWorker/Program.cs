@@ -1,14 +1,10 @@
-using AgentWorker;
-using Coordinator.Hosting;
+using AgentWorker.Handlers;
+using Coordinator.AgentWorker.Sdk;
 
-SerilogBootstrap.CreateBootstrapLogger();
-
-return await SerilogBootstrap.RunLoggedAsync(() =>
-{
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-    builder.Configuration.AddCommandLine(args, AgentWorkerRegistration.SwitchMappings);
-    builder.Services.AddConfiguredSerilog();
-    builder.Services.AddAgentWorker();
-    builder.Services.AddConfiguredTracing(builder.Configuration, "coordinator-agent");
-    return builder.Build();
-});
+// The demo agent: the SDK's runtime with the built-in handlers.
+return await AgentHost.RunAsync(args, agent => agent.Services
+    .AddTaskHandler<EchoHandler>("echo")
+    .AddTaskHandler<SleepHandler>("sleep")
+    .AddTaskHandler<ComputeHandler>("compute")
+    .AddTaskHandler<FailHandler>("fail")
+    .AddTaskHandler<StepsHandler>("steps"));

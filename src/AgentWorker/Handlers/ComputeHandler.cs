@@ -1,22 +1,21 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk;
 
 namespace AgentWorker.Handlers;
 
 /// <summary><c>compute</c>: <c>{"iterations": N}</c> rounds of SHA-256, starting from the digest of the task id; returns the final hex digest.</summary>
-public sealed class ComputeHandler : ITaskHandler
+public sealed class ComputeHandler : TaskHandler<ComputeHandler.Input, ComputeHandler.Output>
 {
     public sealed class Input
     {
         public long Iterations { get; set; }
     }
 
-    public string TaskType => "compute";
+    public sealed record Output(long Iterations, string Digest);
 
-    public Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken)
+    protected override Task<Output> HandleAsync(Input input, TaskContext task, CancellationToken cancellationToken)
     {
-        var iterations = task.PayloadAs<Input>().Iterations;
+        var iterations = input.Iterations;
         if (iterations < 0)
             throw new ArgumentException($"iterations must not be negative, was {iterations}");
         Span<byte> digest = stackalloc byte[32];
@@ -27,6 +26,6 @@ public sealed class ComputeHandler : ITaskHandler
             if ((i & 0xFFFF) == 0)
                 cancellationToken.ThrowIfCancellationRequested();
         }
-        return Task.FromResult<JsonElement?>(JsonSerializer.SerializeToElement(new { iterations, digest = Convert.ToHexStringLower(digest) }));
+        return Task.FromResult(new Output(iterations, Convert.ToHexStringLower(digest)));
     }
 }

@@ -1,12 +1,10 @@
 using System.Text.Json;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk;
 
 namespace AgentWorker.Handlers;
 
 /// <summary><c>echo</c>: returns its payload.</summary>
 public sealed class EchoHandler : ITaskHandler
 {
-    public string TaskType => "echo";
-
     public Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken) => Task.FromResult(task.Payload);
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk;
 
 namespace AgentWorker.Handlers;
 
@@ -10,8 +10,6 @@ public sealed class FailHandler : ITaskHandler
     {
         public string? Message { get; set; }
     }
-
-    public string TaskType => "fail";
 
     public Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken) =>
         throw new InvalidOperationException(task.PayloadAs<Input>().Message ?? "failed on purpose");

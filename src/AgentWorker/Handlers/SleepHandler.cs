@@ -1,5 +1,4 @@
-using System.Text.Json;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk;
 
 namespace AgentWorker.Handlers;
 
@@ -7,7 +6,7 @@ namespace AgentWorker.Handlers;
 /// <c>sleep</c>: waits <c>{"ms": N}</c> (cancellable), returns <c>{"sleptMs": N}</c>. With
 /// <c>"ignoreCancellation": true</c> it plays a badly written handler that never looks at its token.
 /// </summary>
-public sealed class SleepHandler(TimeProvider time) : ITaskHandler
+public sealed class SleepHandler(TimeProvider time) : TaskHandler<SleepHandler.Input, SleepHandler.Output>
 {
     public sealed class Input
     {
@@ -15,15 +14,14 @@ public sealed class SleepHandler(TimeProvider time) : ITaskHandler
         public bool IgnoreCancellation { get; set; }
     }
 
-    public string TaskType => "sleep";
+    public sealed record Output(int SleptMs);
 
-    public async Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken)
+    protected override async Task<Output> HandleAsync(Input input, TaskContext task, CancellationToken cancellationToken)
     {
-        var input = task.PayloadAs<Input>();
         var ms = input.Ms;
         if (ms < 0)
             throw new ArgumentException($"ms must not be negative, was {ms}");
         await Task.Delay(TimeSpan.FromMilliseconds(ms), time, input.IgnoreCancellation ? CancellationToken.None : cancellationToken);
-        return JsonSerializer.SerializeToElement(new { sleptMs = ms });
+        return new Output(ms);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk;
 
 namespace AgentWorker.Handlers;
 
@@ -20,8 +20,6 @@ public sealed class StepsHandler(TimeProvider time) : ITaskHandler
     {
         public int Next { get; set; }
     }
-
-    public string TaskType => "steps";
 
     public async Task<JsonElement?> HandleAsync(TaskContext task, CancellationToken cancellationToken)
     {

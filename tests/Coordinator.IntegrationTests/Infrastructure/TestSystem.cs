@@ -96,14 +96,25 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>Environment every agent started from now on gets besides the broker's (tracing variables, say).</summary>
     public Dictionary<string, string> AgentSettings { get; } = [];
 
-    public AgentProcess StartAgent(string agentId, params string[] arguments)
+    public AgentProcess StartAgent(string agentId, params string[] arguments) =>
+        Track(new AgentProcess(agentId, arguments, AgentEnvironment(agentId), WorkDirectory));
+
+    /// <summary>
+    /// An agent of another program than the demo agent (a project on the SDK): <paramref name="program"/> with
+    /// <paramref name="arguments"/> and <c>--agent-id</c>, the same environment as every agent here; killed with the system.
+    /// </summary>
+    public HostProcess StartAgentProgram(string agentId, string program, IReadOnlyList<string> arguments) =>
+        Track(new HostProcess($"agent {agentId}", arguments[0], [.. arguments.Skip(1), "--agent-id", agentId], AgentEnvironment(agentId),
+            WorkDirectory, program));
+
+    Dictionary<string, string> AgentEnvironment(string agentId)
     {
         var environment = BrokerEnvironment();
         foreach (var (key, value) in AgentSettings)
             environment[key] = value;
         environment["Agent__HeartbeatInterval"] = HeartbeatInterval.ToString();
         environment["Agent__WorkDirectory"] = Path.Combine(WorkDirectory, "agents", agentId);
-        return Track(new AgentProcess(agentId, arguments, environment, WorkDirectory));
+        return environment;
     }
 
     T Track<T>(T process) where T : HostProcess

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using AgentWorker;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk;
+using Coordinator.AgentWorker.Sdk.Tasks;
 using Coordinator.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

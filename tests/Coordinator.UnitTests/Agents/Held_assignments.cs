@@ -1,6 +1,6 @@
-using AgentWorker;
-using AgentWorker.Lifecycle;
-using AgentWorker.Tasks;
+using Coordinator.AgentWorker.Sdk;
+using Coordinator.AgentWorker.Sdk.Lifecycle;
+using Coordinator.AgentWorker.Sdk.Tasks;
 using Coordinator.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -11,7 +11,7 @@ public class Held_assignments
 {
     static readonly DateTimeOffset Accepted = new(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
     readonly TaskActivity _activity = new();
-    readonly AgentInstance _instance = new(new AgentOptions { AgentId = "agent" }, new FakeTimeProvider(Accepted));
+    readonly AgentInstance _instance = new(new AgentOptions { AgentId = "agent" }, new TaskHandlers([]), new FakeTimeProvider(Accepted));
     readonly HeldAssignments _held;
 
     public Held_assignments()
@@ -94,7 +94,7 @@ public class Held_assignments
     [Fact]
     public async Task Nothing_runs_before_the_instance_is_registered()
     {
-        var instance = new AgentInstance(new AgentOptions { AgentId = "agent" }, new FakeTimeProvider(Accepted));
+        var instance = new AgentInstance(new AgentOptions { AgentId = "agent" }, new TaskHandlers([]), new FakeTimeProvider(Accepted));
         var held = new HeldAssignments(new TaskActivity(), instance, NullLogger<HeldAssignments>.Instance);
         held.Accept(Assignment("early"));
 

@@ -1,4 +1,4 @@
-using AgentWorker;
+using Coordinator.AgentWorker.Sdk;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,0 +1,28 @@
+using Coordinator.Contracts;
+using MassTransit;
+
+namespace Coordinator.AgentWorker.Sdk.Tasks;
+
+/// <summary>
+/// Takes an assignment from <c>agent-{id}</c> into the agent's <see cref="HeldAssignments"/> and acknowledges it at once:
+/// it waits and runs there, owned by the coordinator's in-flight record, never by an open delivery.
+/// </summary>
+internal sealed partial class AssignTaskConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, ILogger<AssignTaskConsumer> logger)
+    : IConsumer<AssignTask>
+{
+    public Task Consume(ConsumeContext<AssignTask> context)
+    {
+        var task = context.Message;
+        if (task.AgentId != agent.AgentId)
+            LogMisrouted(task.TaskId, task.AgentId);
+        else if (!assignments.Accept(task))
+            LogDuplicate(task.TaskId, task.Attempt);
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} was addressed to agent {AgentId}, not this one: ignored")]
+    partial void LogMisrouted(string taskId, string agentId);
+
+    [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} arrived again (or an older attempt did): held once")]
+    partial void LogDuplicate(string taskId, int attempt);
+}

@@ -1,8 +1,0 @@
-namespace AgentWorker.Tasks;
-
-public static class TaskHandlerRegistration
-{
-    public static IServiceCollection AddTaskHandler<THandler>(this IServiceCollection services)
-        where THandler : class, ITaskHandler =>
-        services.AddSingleton<ITaskHandler, THandler>();
-}
