@@ -26,7 +26,7 @@ public static class CoordinatorRegistration
         services.AddAgentServices();
         services.AddAgentLivenessWriter();
         services.AddTaskDistribution();
-        services.AddTaskScheduleSweep(configuration);
+        services.AddTaskJobs(configuration);
         services.AddAgentHealthMonitoring(configuration);
         services.AddCoordinatorApi();
         services.AddAlerts();

@@ -11,6 +11,17 @@ public sealed class TaskOptions : IValidatableObject
     [Range(16, 1024 * 1024)]
     public int MaxCheckpointBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// How long a task that ended (Completed, TimedOut, DeadLettered, Rejected, Cancelled) stays in the ledger; 0 keeps every
+    /// task for ever. A pruned task is unknown to the API (404), so it cannot be re-run either.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often expired tasks are pruned.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How often each coordinator looks for scheduled and recurring tasks that are due (their precision).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan ScheduleSweepInterval { get; set; } = TimeSpan.FromSeconds(1);

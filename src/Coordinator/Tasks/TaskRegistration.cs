@@ -50,16 +50,24 @@ public static class TaskRegistration
         return services;
     }
 
-    /// <summary>The sweep that fires scheduled and recurring tasks, on Quartz every Tasks:ScheduleSweepInterval.</summary>
-    public static IServiceCollection AddTaskScheduleSweep(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The tasks' Quartz jobs: the sweep that fires scheduled and recurring tasks (every Tasks:ScheduleSweepInterval) and the ledger's
+    /// retention (every Tasks:RetentionInterval).
+    /// </summary>
+    public static IServiceCollection AddTaskJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        var interval = configuration.GetSection(TaskOptions.Section).GetValue<TimeSpan?>(nameof(TaskOptions.ScheduleSweepInterval))
-                       ?? new TaskOptions().ScheduleSweepInterval;
+        var section = configuration.GetSection(TaskOptions.Section);
+        var sweep = section.GetValue<TimeSpan?>(nameof(TaskOptions.ScheduleSweepInterval)) ?? new TaskOptions().ScheduleSweepInterval;
+        var prune = section.GetValue<TimeSpan?>(nameof(TaskOptions.RetentionInterval)) ?? new TaskOptions().RetentionInterval;
+        services.AddSingleton<TaskRetention>();
         services.AddQuartz(q =>
         {
             q.AddJob<Scheduling.ScheduleSweepJob>(j => j.WithIdentity(Scheduling.ScheduleSweepJob.Key));
             q.AddTrigger(t => t.ForJob(Scheduling.ScheduleSweepJob.Key).StartNow()
-                .WithSimpleSchedule(s => s.WithInterval(interval).RepeatForever()));
+                .WithSimpleSchedule(s => s.WithInterval(sweep).RepeatForever()));
+            q.AddJob<TaskRetentionJob>(j => j.WithIdentity(TaskRetentionJob.Key));
+            q.AddTrigger(t => t.ForJob(TaskRetentionJob.Key).StartAt(DateTimeOffset.UtcNow + prune)
+                .WithSimpleSchedule(s => s.WithInterval(prune).RepeatForever()));
         });
         return services;
     }
