@@ -7,7 +7,7 @@ namespace Coordinator.Bench;
 public sealed record BenchOptions
 {
     public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "recovery", "scale-response", "ramp", "all",
-        "fleet-soak", "fleet-large", "fleet-kill", "fleet-tasks", "fleet-silent", "fleet"];
+        "fleet-soak", "fleet-large", "fleet-kill", "fleet-tasks", "fleet-silent", "fleet", "ledger"];
     static readonly string[] TaskTypes = ["echo", "sleep", "compute"];
 
     public int? Tasks { get; init; }
@@ -48,6 +48,8 @@ public sealed record BenchOptions
                              (agents in this process, each with its own queue; not part of "all"):
                              fleet-soak (1000 agents, 10 min) | fleet-large (5000, 2 min) | fleet-kill (100 of 1000 killed)
                              | fleet-tasks (1000 agents, 2000 tasks) | fleet-silent (1000 fall silent) | fleet (all five)
+                             or, issue 13, ledger: --tasks (default 1,000,000) finished tasks in SQLite and PostgreSQL,
+                             listings timed over them, then a retention run (not part of "all")
           --fleet N          simulated agents for the fleet scenarios (default: each scenario's own)
           --duration S       seconds a fleet soak lasts (default: each scenario's own)
           --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise;

@@ -67,6 +67,19 @@ public class When_listing_agents_and_tasks
     }
 
     [Fact]
+    public async Task A_listing_the_coordinator_counted_only_so_far_says_there_are_more()
+    {
+        cli.Coordinator.On(HttpMethod.Get, "/api/tasks?", HttpStatusCode.OK, $$"""
+            {"items":[{{Json.Task("t-1", "Completed")}}],"page":1,"pageSize":50,"total":10000,"totalCapped":true}
+            """);
+
+        var run = await cli.RunAsync("tasks");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("page 1 of more than 200, more than 10000 task(s)", run.Out);
+    }
+
+    [Fact]
     public async Task Tasks_without_options_asks_for_the_first_page_of_50()
     {
         cli.Coordinator.On(HttpMethod.Get, "/api/tasks?", HttpStatusCode.OK, """{"items":[],"page":1,"pageSize":50,"total":0}""");

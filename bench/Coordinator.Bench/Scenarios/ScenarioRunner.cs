@@ -61,6 +61,9 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
             case "fleet-silent":
                 await FleetSilentAsync();
                 break;
+            case "ledger":
+                await new LedgerScenario(options, output, cancellationToken).RunAsync();
+                break;
             case "fleet":
                 await FleetSoakAsync();
                 await FleetLargeAsync();

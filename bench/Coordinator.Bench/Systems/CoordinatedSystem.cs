@@ -23,6 +23,9 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
 
     public string Strategy { get; } = strategy;
 
+    /// <summary>What the coordinator has written so far (empty before it starts).</summary>
+    public string CoordinatorOutput => _coordinator?.Output ?? "";
+
     /// <summary>Settings from the command line (--set), applied last.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 

@@ -75,7 +75,9 @@ public sealed class TasksCommand(CliEnvironment environment, CommandRunner runne
         }
 
         var pageCount = result.PageSize > 0 ? (result.Total + result.PageSize - 1) / result.PageSize : 1;
-        table.Caption($"page {result.Page} of {Math.Max(pageCount, 1)}, {result.Total} task(s)");
+        table.Caption(result.TotalCapped
+            ? $"page {result.Page} of more than {Math.Max(pageCount, 1)}, more than {result.Total} task(s)"
+            : $"page {result.Page} of {Math.Max(pageCount, 1)}, {result.Total} task(s)");
         console.Write(table);
         return ExitCodes.Success;
     }

@@ -279,7 +279,7 @@ async function refreshTasks() {
     tr.addEventListener("click", () => { selectedTask = task.taskId; refreshDetail(); });
     return tr;
   }));
-  $("task-count").textContent = `${tasks.items.length} of ${tasks.total} task(s)`;
+  $("task-count").textContent = `${tasks.items.length} of ${tasks.total}${tasks.totalCapped ? "+" : ""} task(s)`;
   if (selectedTask) await refreshDetail();
 }
 

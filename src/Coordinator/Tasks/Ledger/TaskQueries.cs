@@ -28,6 +28,9 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
 
     static TaskRecord? Copy(TaskRecord? record) => record is null ? null : (TaskRecord)record.MemberwiseCopy();
 
+    /// <summary>How far a listing counts its matches.</summary>
+    public const int CountLimit = 10_000;
+
     /// <summary>A page of tasks, the newest first; <paramref name="taskType"/>: of that type only (exactly).</summary>
     public async Task<TaskPage> ListAsync(TaskStatus? status, int page, int pageSize, CancellationToken cancellationToken, string? taskType = null)
     {
@@ -37,12 +40,13 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
             query = query.Where(t => t.Status == s);
         if (taskType is not null)
             query = query.Where(t => t.TaskType == taskType);
-        var total = await query.CountAsync(cancellationToken);
+        // Counted up to a bound: an exact count of a million rows is most of a listing's cost (PostgreSQL scans them all).
+        var total = await query.Take(CountLimit + 1).CountAsync(cancellationToken);
         var items = await query.OrderByDescending(t => t.SubmittedAt)
             .ThenBy(t => t.TaskId)
             .Skip((page - 1) * pageSize).Take(pageSize)
             .ToListAsync(cancellationToken);
-        return new TaskPage(items.Select(TaskView.From).ToList(), page, pageSize, total);
+        return new TaskPage(items.Select(TaskView.From).ToList(), page, pageSize, Math.Min(total, CountLimit), total > CountLimit);
     }
 
     /// <summary>
@@ -78,4 +82,5 @@ public sealed class TaskQueries(IDbContextFactory<CoordinatorDbContext> dbFactor
     }
 }
 
-public sealed record TaskPage(IReadOnlyList<TaskView> Items, int Page, int PageSize, int Total);
+/// <summary>A page of tasks; <see cref="Total"/> counts the matches up to <see cref="TaskQueries.CountLimit"/>, and <see cref="TotalCapped"/> says there are more.</summary>
+public sealed record TaskPage(IReadOnlyList<TaskView> Items, int Page, int PageSize, int Total, bool TotalCapped);

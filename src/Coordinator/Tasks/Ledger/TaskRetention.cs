@@ -22,6 +22,7 @@ public sealed partial class TaskRetention(IDbContextFactory<CoordinatorDbContext
         if (options.Retention <= TimeSpan.Zero)
             return 0; // kept for ever
         var cutoff = time.GetUtcNow() - options.Retention;
+        var started = time.GetTimestamp();
         var pruned = 0;
         for (var batch = 0; batch < MaxBatchesPerRun; batch++)
         {
@@ -34,10 +35,10 @@ public sealed partial class TaskRetention(IDbContextFactory<CoordinatorDbContext
                 break;
         }
         if (pruned > 0)
-            LogPruned(pruned, options.Retention, cutoff);
+            LogPruned(pruned, options.Retention, cutoff, time.GetElapsedTime(started).TotalMilliseconds);
         return pruned;
     }
 
-    [LoggerMessage(LogLevel.Information, "Ledger retention: {Count} task(s) that ended more than {Retention} ago (before {Cutoff:O}) pruned")]
-    partial void LogPruned(int count, TimeSpan retention, DateTimeOffset cutoff);
+    [LoggerMessage(LogLevel.Information, "Ledger retention: {Count} task(s) that ended more than {Retention} ago (before {Cutoff:O}) pruned in {ElapsedMs:0} ms")]
+    partial void LogPruned(int count, TimeSpan retention, DateTimeOffset cutoff, double elapsedMs);
 }
