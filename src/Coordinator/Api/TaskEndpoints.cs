@@ -36,6 +36,7 @@ public static class TaskEndpoints
             return outcome switch
             {
                 { Status: null } => ApiErrors.NotFound($"task '{taskId}' not found"),
+                { Unavailable: true } => ApiErrors.Unavailable(outcome.Refusal!, taskId),
                 { Rerun: false } => Results.Conflict(new { error = outcome.Refusal, status = outcome.Status }),
                 _ => Results.Accepted($"/api/tasks/{taskId}", new { taskId, status = outcome.Status, attempt = outcome.Attempt }),
             };

@@ -36,6 +36,9 @@ public sealed partial class TaskRerun(
     public sealed record Outcome(string? Status, int Attempt, string? Refusal)
     {
         public bool Rerun => Refusal is null && Status is not null;
+
+        /// <summary>Refused because the broker could not take the re-run (try again later), not because of the task.</summary>
+        public bool Unavailable { get; init; }
     }
 
     public async Task<Outcome> RerunAsync(string taskId, CancellationToken cancellationToken)
@@ -81,7 +84,20 @@ public sealed partial class TaskRerun(
             .WaitAsync(cancellationToken);
         placement.Reopen(taskId, last);
         var next = TaskForms.Dispatch(record, last + 1) with { Deadline = deadline, Checkpoint = null, FailedAttempts = 0 };
-        await dispatch.SendAsync(bus, next, cancellationToken);
+        try
+        {
+            await dispatch.SendAsync(bus, next, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Not queued (the broker is away): the task is not left Pending with nothing to place it; it ends again, saying so.
+            var failedAt = time.GetUtcNow();
+            var reason = $"its re-run could not be queued ({ex.Message}); re-run it again";
+            await ledger.RecordDurablyAsync(new TaskUpdate(taskId, record.Status == TaskStatus.Failed ? TaskStatus.DeadLettered : record.Status, last,
+                failedAt, r => (r.FinishedAt, r.Reason) = (failedAt, reason)));
+            LogNotQueued(taskId, ex.Message);
+            return new Outcome(status, last, $"task '{taskId}': {reason}") { Unavailable = true };
+        }
         LogRerun(taskId, status, next.Attempt);
         return new Outcome(nameof(TaskStatus.Pending), next.Attempt, null);
     }
@@ -128,6 +144,9 @@ public sealed partial class TaskRerun(
     }
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId}: its re-run could not be queued ({Error}); it ends again")]
+    partial void LogNotQueued(string taskId, string error);
 
     [LoggerMessage(LogLevel.Information, "Task {TaskId} re-run from {Status}: a fresh attempt series from attempt {Attempt}")]
     partial void LogRerun(string taskId, string status, int attempt);
