@@ -2,6 +2,7 @@ using Coordinator.Agents;
 using Coordinator.Alerts;
 using Coordinator.Api;
 using Coordinator.Health;
+using Coordinator.Ownership;
 using Coordinator.Hosting;
 using Coordinator.Persistence;
 using Coordinator.Provisioning;
@@ -23,6 +24,8 @@ public static class CoordinatorRegistration
 
         // The database first: its migrator must run before the bus starts consuming.
         services.AddCoordinatorPersistence(configuration);
+        // Before the bus, so it stops after it: the lease is let go only when nothing here consumes any more.
+        services.AddTaskPathOwnership();
         services.AddAgentServices();
         services.AddAgentLivenessWriter();
         services.AddTaskDistribution();
@@ -47,16 +50,13 @@ public static class CoordinatorRegistration
             x.AddProvisioningConsumers();
             x.UsingRabbitMq((context, cfg) =>
             {
+                // No endpoint here: the task path's queues are the owner's, connected when it becomes the owner.
                 cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), "coordinator");
-                cfg.ConfigureTaskResultsEndpoint(context);
-                cfg.ConfigureTaskFaultsEndpoint(context);
-                cfg.ConfigureFleetEndpoint(context);
-                cfg.ConfigureHeartbeatsEndpoint(context);
-                cfg.ConfigureEndpoints(context);
             });
         });
-        // After the bus: the limited task types' own dispatch queues are connected to it.
-        services.AddHostedService(sp => sp.GetRequiredService<Tasks.Limits.LimitedDispatchEndpoints>());
+        services.AddAgentEndpoints();
+        services.AddTaskEndpoints();
+        services.AddOwnerEndpoint("coordinator.fleet", ConfigureFleetEndpoint);
         return services;
     }
 
@@ -66,16 +66,15 @@ public static class CoordinatorRegistration
     /// (Tasks) and restart a supervised agent (Provisioning); a failed agent back as the same instance is a false alarm
     /// (Health). The other lifecycle events are discarded, not parked.
     /// </summary>
-    static void ConfigureFleetEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
-        cfg.ReceiveEndpoint("coordinator.fleet", e =>
-        {
-            e.DiscardSkippedMessages();
-            // A recovery interrupted by the broker or its API is retried; moved tasks not yet sent are kept for it.
-            e.UseMessageRetry(r => r.Intervals(200, 500, 1000, 2000, 5000, 10000));
-            e.ConfigureConsumer<AgentStateChangedConsumer>(context);
-            e.ConfigureConsumer<Tasks.Recovery.AgentFailedConsumer>(context);
-            e.ConfigureConsumer<Tasks.Recovery.AgentUnregisteredConsumer>(context);
-            e.ConfigureConsumer<FalseAlarmConsumer>(context);
-            e.ConfigureConsumer<SupervisedAgentFailedConsumer>(context);
-        });
+    static void ConfigureFleetEndpoint(IBusRegistrationContext context, IReceiveEndpointConfigurator e)
+    {
+        e.DiscardSkippedMessages();
+        // A recovery interrupted by the broker or its API is retried; moved tasks not yet sent are kept for it.
+        e.UseMessageRetry(r => r.Intervals(200, 500, 1000, 2000, 5000, 10000));
+        e.ConfigureConsumer<AgentStateChangedConsumer>(context);
+        e.ConfigureConsumer<Tasks.Recovery.AgentFailedConsumer>(context);
+        e.ConfigureConsumer<Tasks.Recovery.AgentUnregisteredConsumer>(context);
+        e.ConfigureConsumer<FalseAlarmConsumer>(context);
+        e.ConfigureConsumer<SupervisedAgentFailedConsumer>(context);
+    }
 }

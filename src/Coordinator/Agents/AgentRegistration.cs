@@ -1,5 +1,6 @@
 using Coordinator.Contracts;
 using Coordinator.Persistence;
+using Coordinator.Ownership;
 using MassTransit;
 
 namespace Coordinator.Agents;
@@ -9,11 +10,11 @@ public static class AgentRegistration
     /// <summary>The agent saga (persisted through EF Core), its activities, the registry and the coordinator service.</summary>
     public static IBusRegistrationConfigurator AddAgentLifecycle(this IBusRegistrationConfigurator x)
     {
-        x.AddSagaStateMachine<AgentStateMachine, AgentState, AgentStateDefinition>().EntityFrameworkRepository();
+        x.AddSagaStateMachine<AgentStateMachine, AgentState, AgentStateDefinition>().EntityFrameworkRepository().ExcludeFromConfigureEndpoints();
         x.AddRequestClient<RegisterAgent>(new Uri($"exchange:{EntityNames.AgentControl}"), RequestTimeout.After(s: 10));
         x.AddConsumer<AgentStateChangedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<HeartbeatConsumer>().ExcludeFromConfigureEndpoints();
-        x.AddConsumer<ControlQueueHeartbeatConsumer, ControlQueueHeartbeatConsumerDefinition>();
+        x.AddConsumer<ControlQueueHeartbeatConsumer, ControlQueueHeartbeatConsumerDefinition>().ExcludeFromConfigureEndpoints();
         return x;
     }
 
@@ -28,18 +29,36 @@ public static class AgentRegistration
     /// Bounded (the oldest dropped first); taken many at a time, each in memory. A heartbeat that cannot be processed is
     /// logged and dropped, never parked: the next one says more.
     /// </summary>
-    public static void ConfigureHeartbeatsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
-        cfg.ReceiveEndpoint(EntityNames.Heartbeats, e =>
+    static void ConfigureHeartbeatsEndpoint(IBusRegistrationContext context, IReceiveEndpointConfigurator e)
+    {
+        e.Rabbit(r =>
         {
-            e.ConfigureConsumeTopology = false; // agents send to this endpoint's own exchange
-            e.SetQueueArgument("x-max-length", HeartbeatQueueLimit);
-            e.SetQueueArgument("x-overflow", "drop-head");
-            e.PrefetchCount = 512;
-            e.ConcurrentMessageLimit = 64;
-            e.DiscardSkippedMessages();
-            e.DiscardFaultedMessages();
-            e.ConfigureConsumer<HeartbeatConsumer>(context);
+            r.ConfigureConsumeTopology = false; // agents send to this endpoint's own exchange
+            r.SetQueueArgument("x-max-length", HeartbeatQueueLimit);
+            r.SetQueueArgument("x-overflow", "drop-head");
+            r.PrefetchCount = 512;
         });
+        e.ConcurrentMessageLimit = 64;
+        e.DiscardSkippedMessages();
+        e.DiscardFaultedMessages();
+        e.ConfigureConsumer<HeartbeatConsumer>(context);
+    }
+
+    /// <summary>
+    /// The agents' queues, consumed by the owner only: <c>coordinator.agents</c> (the saga, and heartbeats of agents that
+    /// still send them there; its definitions say how) and <c>coordinator.heartbeats</c>.
+    /// </summary>
+    public static IServiceCollection AddAgentEndpoints(this IServiceCollection services)
+    {
+        services.AddOwnerEndpoint(EntityNames.AgentControl, (context, e) =>
+        {
+            e.ConcurrentMessageLimit = new AgentStateDefinition().ConcurrentMessageLimit;
+            e.ConfigureSaga<AgentState>(context);
+            e.ConfigureConsumer<ControlQueueHeartbeatConsumer>(context);
+        });
+        services.AddOwnerEndpoint(EntityNames.Heartbeats, ConfigureHeartbeatsEndpoint);
+        return services;
+    }
 
     /// <summary>What heartbeats said, written to the saga store in batches (needs the store).</summary>
     public static IServiceCollection AddAgentLivenessWriter(this IServiceCollection services)

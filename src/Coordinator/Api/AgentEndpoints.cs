@@ -7,6 +7,7 @@ public static class AgentEndpoints
     public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder app)
     {
         var agents = app.MapGroup("/api/agents");
+        var agentsWrites = app.MapGroup("/api/agents").RequireOwner();
 
         agents.MapGet("/", async (IAgentCoordinator coordinator, CancellationToken ct) =>
             Results.Ok(await coordinator.ListAgentsAsync(ct)));
@@ -16,12 +17,12 @@ public static class AgentEndpoints
                 ? Results.Ok(agent)
                 : ApiErrors.NotFound($"agent '{agentId}' not found"));
 
-        agents.MapDelete("/{agentId}", async (string agentId, IAgentCoordinator coordinator, CancellationToken ct) =>
+        agentsWrites.MapDelete("/{agentId}", async (string agentId, IAgentCoordinator coordinator, CancellationToken ct) =>
             await coordinator.UnregisterAgentAsync(agentId, "unregistered by operator", ct)
                 ? Results.Accepted($"/api/agents/{agentId}")
                 : ApiErrors.NotFound($"agent '{agentId}' not found"));
 
-        agents.MapPost("/{agentId}/drain", async (string agentId, IAgentCoordinator coordinator, CancellationToken ct) =>
+        agentsWrites.MapPost("/{agentId}/drain", async (string agentId, IAgentCoordinator coordinator, CancellationToken ct) =>
         {
             var agent = await coordinator.GetAgentStatusAsync(agentId, ct);
             if (agent is null)
@@ -32,7 +33,7 @@ public static class AgentEndpoints
             return Results.Accepted($"/api/agents/{agentId}");
         });
 
-        agents.MapPost("/{agentId}/failure", async (string agentId, FailureReport? report, IAgentCoordinator coordinator, CancellationToken ct) =>
+        agentsWrites.MapPost("/{agentId}/failure", async (string agentId, FailureReport? report, IAgentCoordinator coordinator, CancellationToken ct) =>
             await coordinator.HandleAgentFailureAsync(agentId, report?.Reason ?? "declared failed by operator", ct)
                 ? Results.Accepted($"/api/agents/{agentId}")
                 : ApiErrors.NotFound($"agent '{agentId}' not found"));

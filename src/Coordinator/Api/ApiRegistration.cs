@@ -42,16 +42,25 @@ public static class ApiRegistration
 
         app.MapGet("/health/live", () => Results.Text("Healthy"))
             .Produces(StatusCodes.Status200OK, contentType: "text/plain").WithSummary("Answers while the process runs");
-        app.MapGet("/health/ready", async (HealthCheckService health, CancellationToken ct) =>
+        app.MapGet("/health/ready", async (HealthCheckService health, Ownership.TaskPathOwnership ownership, CancellationToken ct) =>
         {
             var report = await health.CheckHealthAsync(check => check.Tags.Contains(HealthRegistration.ReadyTag), ct);
             var body = new
             {
                 status = report.Status.ToString(),
+                role = ownership.Role,
+                owner = ownership.IsOwner ? null : ownership.OwnerUrl,
                 checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
             };
-            return report.Status == HealthStatus.Unhealthy ? Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable) : Results.Ok(body);
-        }).WithSummary("200 when the broker and the database answer and the bus runs; 503 with the failing checks otherwise");
+            // Not ready while taking over: the owner's queues are not consumed (nor, on a new broker, declared) yet.
+            return report.Status == HealthStatus.Unhealthy || ownership.Role == "taking-over"
+                ? Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Ok(body);
+        }).WithSummary("200 when the broker and the database answer and the bus runs (role: owner or standby); 503 with the failing checks otherwise");
+        app.MapGet("/health/owner", (Ownership.TaskPathOwnership ownership) => ownership.IsActive
+                ? Results.Ok(new { role = ownership.Role, epoch = ownership.Epoch })
+                : OwnerOnly.Standby(ownership))
+            .WithSummary("200 on the coordinator that owns the task path now (for a load balancer's writes); 503 naming the owner on a standby");
         return app;
     }
 }

@@ -10,13 +10,14 @@ public static class LimitEndpoints
     public static IEndpointRouteBuilder MapLimitEndpoints(this IEndpointRouteBuilder app)
     {
         var limits = app.MapGroup("/api/limits");
+        var limitsWrites = app.MapGroup("/api/limits").RequireOwner();
 
         limits.MapGet("/", (TaskLimits all, TaskPlacement placement) =>
             Results.Ok(all.All.Where(p => !p.Value.IsNone).OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => View(p.Key, p.Value, placement)).ToList()));
 
-        limits.MapPut("/{taskType}", SetAsync).Accepts<LimitRequest>("application/json").Produces<LimitView>();
+        limitsWrites.MapPut("/{taskType}", SetAsync).Accepts<LimitRequest>("application/json").Produces<LimitView>();
 
-        limits.MapDelete("/{taskType}", async (string taskType, TaskLimits all, CancellationToken ct) =>
+        limitsWrites.MapDelete("/{taskType}", async (string taskType, TaskLimits all, CancellationToken ct) =>
         {
             if (!all.All.TryGetValue(taskType, out var limit) || limit.IsNone)
                 return ApiErrors.NotFound($"task type '{taskType}' has no limit");

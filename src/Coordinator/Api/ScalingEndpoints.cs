@@ -7,10 +7,11 @@ public static class ScalingEndpoints
     public static IEndpointRouteBuilder MapScalingEndpoints(this IEndpointRouteBuilder app)
     {
         var scaling = app.MapGroup("/api/scaling");
+        var scalingWrites = app.MapGroup("/api/scaling").RequireOwner();
 
         scaling.MapGet("/", async (ScalingManager manager, CancellationToken ct) => Results.Ok(await manager.ViewAsync(ct)));
 
-        scaling.MapPost("/up", async (ScaleRequest? request, ScalingManager manager, ScalingOptions options, CancellationToken ct) =>
+        scalingWrites.MapPost("/up", async (ScaleRequest? request, ScalingManager manager, ScalingOptions options, CancellationToken ct) =>
         {
             if (Refuse(request, options) is { } refused)
                 return refused;
@@ -25,7 +26,7 @@ public static class ScalingEndpoints
             }
         });
 
-        scaling.MapPost("/down", async (ScaleRequest? request, ScalingManager manager, ScalingOptions options, CancellationToken ct) =>
+        scalingWrites.MapPost("/down", async (ScaleRequest? request, ScalingManager manager, ScalingOptions options, CancellationToken ct) =>
         {
             if (Refuse(request, options) is { } refused)
                 return refused;

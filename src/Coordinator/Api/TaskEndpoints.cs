@@ -13,10 +13,11 @@ public static class TaskEndpoints
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/api/tasks");
+        var tasksWrites = app.MapGroup("/api/tasks").RequireOwner();
 
         tasks.MapPost("/", SubmitAsync);
 
-        tasks.MapPost("/{taskId}/cancel", async (string taskId, CancelRequest? request, Tasks.Control.TaskCancellation cancellation, CancellationToken ct) =>
+        tasksWrites.MapPost("/{taskId}/cancel", async (string taskId, CancelRequest? request, Tasks.Control.TaskCancellation cancellation, CancellationToken ct) =>
         {
             var reason = string.IsNullOrWhiteSpace(request?.Reason) ? "cancelled by a user" : request.Reason.Trim();
             if (reason.Length > 1000)
@@ -30,7 +31,7 @@ public static class TaskEndpoints
             };
         });
 
-        tasks.MapPost("/{taskId}/retry", async (string taskId, Tasks.Control.TaskRerun rerun, CancellationToken ct) =>
+        tasksWrites.MapPost("/{taskId}/retry", async (string taskId, Tasks.Control.TaskRerun rerun, CancellationToken ct) =>
         {
             var outcome = await rerun.RerunAsync(taskId, ct);
             return outcome switch
@@ -42,7 +43,7 @@ public static class TaskEndpoints
             };
         });
 
-        tasks.MapPost("/retry", async (BulkRetryRequest? request, Tasks.Control.TaskRerun rerun, CancellationToken ct) =>
+        tasksWrites.MapPost("/retry", async (BulkRetryRequest? request, Tasks.Control.TaskRerun rerun, CancellationToken ct) =>
         {
             request ??= new BulkRetryRequest(null, null, null, null, null);
             List<TaskStatus> statuses = [];
@@ -99,7 +100,7 @@ public static class TaskEndpoints
     /// broker confirms it (until the coordinator stops); submitting the same taskId again is safe either way.
     /// </summary>
     static async Task<IResult> SubmitAsync(HttpRequest request, TaskIntake intake, IBusControl bus, IHostApplicationLifetime lifetime,
-        ILoggerFactory loggers, CancellationToken ct)
+        Ownership.TaskPathOwnership ownership, TaskRules rules, ILoggerFactory loggers, CancellationToken ct)
     {
         SubmitTask? submission;
         try
@@ -121,6 +122,22 @@ public static class TaskEndpoints
         var taskId = clientId ? submission.TaskId! : TaskIntake.NewTaskId();
         if (bus.CheckHealth() is { Status: BusHealthStatus.Unhealthy } health)
             return ApiErrors.Unavailable($"the broker is unreachable, task not accepted; submit it again later ({health.Description})");
+
+        if (!ownership.IsActive)
+        {
+            // A standby (or an owner still taking over): the owner's intake takes it, through the exchange any client publishes to (what can be checked here is).
+            if (rules.Validate(submission) is { } invalid)
+                return Results.BadRequest(new { error = invalid, taskId });
+            try
+            {
+                await bus.Publish(submission with { TaskId = taskId }, ct).WaitAsync(BrokerConfirmTimeout, ct);
+            }
+            catch (TimeoutException)
+            {
+                return ApiErrors.Unavailable($"the broker has not confirmed task '{taskId}' within {BrokerConfirmTimeout.TotalSeconds:0} s; submit it again with the same taskId", taskId);
+            }
+            return Results.Accepted($"/api/tasks/{taskId}", new { taskId });
+        }
 
         // Sent through the bus itself, not the request's scope, so it may outlive the request.
         var submitting = intake.SubmitAsync(submission, taskId, clientId, bus, bus, lifetime.ApplicationStopping);

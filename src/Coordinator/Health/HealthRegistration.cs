@@ -1,4 +1,5 @@
 using Coordinator.Hosting;
+using Coordinator.Ownership;
 using Coordinator.Tasks.Recovery;
 using MassTransit;
 using Quartz;
@@ -18,6 +19,7 @@ public static class HealthRegistration
         services.AddSingleton<HealthFigures>();
         services.AddSingleton<PerformanceBaselines>();
         services.AddSingleton<AgentRetention>();
+        services.AddOwnerActivation<FreshHeartbeatWindow>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;
         var retention = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.AgentRetention))

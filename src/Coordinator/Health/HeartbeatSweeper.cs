@@ -67,6 +67,9 @@ public sealed partial class HeartbeatSweeper(
     static readonly TimeSpan KeptQueuesEvery = TimeSpan.FromSeconds(5);
     int _routineProbeCursor;
 
+    /// <summary>This coordinator has just become the owner: every agent's silence counts from now (a takeover fails none).</summary>
+    public void ListenFromNow() => _listeningSince = time.GetUtcNow();
+
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();

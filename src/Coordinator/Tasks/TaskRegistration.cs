@@ -1,4 +1,5 @@
 using Coordinator.Hosting;
+using Coordinator.Ownership;
 using Coordinator.Tasks.Dispatch;
 using Coordinator.Tasks.Intake;
 using Coordinator.Tasks.Ledger;
@@ -20,7 +21,7 @@ public static class TaskRegistration
         services.AddSingleton<TaskIntake>();
         services.AddSingleton<TaskLedger>();
         services.AddHostedService<TaskLedgerWriter>();
-        services.AddHostedService<Recovery.InFlightRestorer>();
+        services.AddOwnerActivation<Recovery.InFlightRestorer>();
         services.AddSingleton<TaskQueries>();
         services.AddSingleton<Control.TaskCancellation>();
         services.AddSingleton<Control.TaskRerun>();
@@ -28,6 +29,7 @@ public static class TaskRegistration
         services.AddSingleton<Limits.TaskLimits>();
         services.AddSingleton<DispatchQueue>();
         services.AddSingleton<Limits.LimitedDispatchEndpoints>();
+        services.AddSingleton<IOwnerActivation>(sp => sp.GetRequiredService<Limits.LimitedDispatchEndpoints>());
         services.AddSingleton<Scheduling.TaskSchedules>();
         services.AddSingleton<TaskRetryScheduler>();
         services.AddSingleton<TaskPlacement>();
@@ -79,8 +81,8 @@ public static class TaskRegistration
 
     public static IBusRegistrationConfigurator AddTaskConsumers(this IBusRegistrationConfigurator x)
     {
-        x.AddConsumer<SubmitTaskConsumer, SubmitTaskConsumerDefinition>();
-        x.AddConsumer<DispatchTaskConsumer, DispatchTaskConsumerDefinition>();
+        x.AddConsumer<SubmitTaskConsumer, SubmitTaskConsumerDefinition>().ExcludeFromConfigureEndpoints();
+        x.AddConsumer<DispatchTaskConsumer, DispatchTaskConsumerDefinition>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskStartedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskCompletedConsumer>().ExcludeFromConfigureEndpoints();
         x.AddConsumer<TaskFailedConsumer>().ExcludeFromConfigureEndpoints();
@@ -100,32 +102,53 @@ public static class TaskRegistration
     /// the coordinator's own TaskRejected and TaskDeadLettered (for watchers): here they are discarded
     /// rather than parked in a _skipped queue. Events leave only after a consumer finishes.
     /// </summary>
-    public static void ConfigureTaskResultsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
-        cfg.ReceiveEndpoint(Contracts.EntityNames.TaskResultsQueue, e =>
-        {
-            // Each result mostly waits for the ledger's next batch; a slot is freed before that wait, so a result that
-            // queues behind others keeps its agent looking busy (and new tasks off it) for longer.
-            e.PrefetchCount = 128;
-            e.ConcurrentMessageLimit = 128;
-            e.DiscardSkippedMessages();
-            e.UseInMemoryOutbox(context);
-            e.ConfigureConsumer<TaskStartedConsumer>(context);
-            e.ConfigureConsumer<TaskCompletedConsumer>(context);
-            e.ConfigureConsumer<TaskFailedConsumer>(context);
-            e.ConfigureConsumer<TaskProgressConsumer>(context);
-            e.ConfigureConsumer<TaskCheckpointedConsumer>(context);
-            e.ConfigureConsumer<Recovery.AssignmentReleasedConsumer>(context, c => c.UseMessageRetry(r => r.Intervals(200, 1000, 5000, 10000)));
-        });
+    static void ConfigureTaskResultsEndpoint(IBusRegistrationContext context, IReceiveEndpointConfigurator e)
+    {
+        // Each result mostly waits for the ledger's next batch; a slot is freed before that wait, so a result that
+        // queues behind others keeps its agent looking busy (and new tasks off it) for longer.
+        e.Rabbit(r => r.PrefetchCount = 128);
+        e.ConcurrentMessageLimit = 128;
+        e.DiscardSkippedMessages();
+        e.UseInMemoryOutbox(context);
+        e.ConfigureConsumer<TaskStartedConsumer>(context);
+        e.ConfigureConsumer<TaskCompletedConsumer>(context);
+        e.ConfigureConsumer<TaskFailedConsumer>(context);
+        e.ConfigureConsumer<TaskProgressConsumer>(context);
+        e.ConfigureConsumer<TaskCheckpointedConsumer>(context);
+        e.ConfigureConsumer<Recovery.AssignmentReleasedConsumer>(context, c => c.UseMessageRetry(r => r.Intervals(200, 1000, 5000, 10000)));
+    }
 
     /// <summary>
     /// <c>coordinator.task-faults</c>: MassTransit's faults of the task path's consumers (bound to their fault exchanges). Each
     /// faulted task ends in a status with a reason; a fault of these consumers themselves is left in the error queue.
     /// </summary>
-    public static void ConfigureTaskFaultsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context) =>
-        cfg.ReceiveEndpoint(Contracts.EntityNames.TaskFaultsQueue, e =>
+    static void ConfigureTaskFaultsEndpoint(IBusRegistrationContext context, IReceiveEndpointConfigurator e)
+    {
+        e.ConfigureConsumer<SubmissionFaultConsumer>(context);
+        e.ConfigureConsumer<DispatchFaultConsumer>(context);
+        e.ConfigureConsumer<ResultFaultConsumer>(context);
+    }
+
+    /// <summary>
+    /// The task path's queues, consumed by the owner only (<see cref="Ownership.OwnerEndpoints"/>): intake, dispatch (its
+    /// definitions say how), results and faults.
+    /// </summary>
+    public static IServiceCollection AddTaskEndpoints(this IServiceCollection services)
+    {
+        services.AddOwnerEndpoint(Contracts.EntityNames.IntakeQueue, (context, e) =>
         {
-            e.ConfigureConsumer<SubmissionFaultConsumer>(context);
-            e.ConfigureConsumer<DispatchFaultConsumer>(context);
-            e.ConfigureConsumer<ResultFaultConsumer>(context);
+            var limit = new SubmitTaskConsumerDefinition().ConcurrentMessageLimit ?? 128;
+            e.Rabbit(r => r.PrefetchCount = limit);
+            e.ConcurrentMessageLimit = limit;
+            e.ConfigureConsumer<SubmitTaskConsumer>(context);
         });
+        services.AddOwnerEndpoint(Contracts.EntityNames.DispatchQueue, (context, e) =>
+        {
+            e.ConcurrentMessageLimit = context.GetRequiredService<CoordinatorOptions>().DispatchConcurrency;
+            e.ConfigureConsumer<DispatchTaskConsumer>(context);
+        });
+        services.AddOwnerEndpoint(Contracts.EntityNames.TaskResultsQueue, ConfigureTaskResultsEndpoint);
+        services.AddOwnerEndpoint(Contracts.EntityNames.TaskFaultsQueue, ConfigureTaskFaultsEndpoint);
+        return services;
+    }
 }

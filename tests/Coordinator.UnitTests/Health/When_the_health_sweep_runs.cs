@@ -41,6 +41,9 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
             .AddSingleton<AgentRecovery>()
             .AddSingleton<AssignmentWatchdog>()
             .AddSingleton<RecoveryMetrics>()
+            .AddSingleton<Coordinator.Ownership.TaskPathOwnership>()
+            .AddSingleton(new DatabaseOptions())
+            .AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>()
             .AddTaskDistribution()
             .AddQuartz();
         services.AddDbContextFactory<SqliteCoordinatorDbContext>(db => db.UseSqlite($"Data Source={_dbPath}"));

@@ -11,11 +11,18 @@ namespace Coordinator.Tasks.Dispatch;
 /// message it came from (a submission, a dispatch) may acknowledge it then and nothing is lost to a crash. A send that
 /// fails gives the reservation back.
 /// </summary>
-public sealed partial class TaskAssigner(TaskPlacement placement, TaskLedger ledger, CoordinatorOptions options, TimeProvider time,
-    ILogger<TaskAssigner> logger)
+public sealed partial class TaskAssigner(TaskPlacement placement, TaskLedger ledger, Ownership.TaskPathOwnership ownership, CoordinatorOptions options,
+    TimeProvider time, ILogger<TaskAssigner> logger)
 {
     public async Task AssignAsync(ISendEndpointProvider sender, DispatchTask task, string agentId, CancellationToken cancellationToken)
     {
+        // Checked just before sending: a coordinator paused past its lease finds out here, before an agent hears from it.
+        if (!ownership.IsOwner)
+        {
+            placement.Abandon(task.TaskId, task.Attempt);
+            LogNotOwner(task.TaskId, task.Attempt);
+            await ownership.HoldAsync(cancellationToken); // its message goes back to the queue when this coordinator stops
+        }
         var now = time.GetUtcNow();
         // The deadline the owner of in-flight work set when it reserved the agent for this attempt.
         var deadline = placement.Find(task.TaskId) is { } inFlight && inFlight.Attempt == task.Attempt
@@ -50,6 +57,9 @@ public sealed partial class TaskAssigner(TaskPlacement placement, TaskLedger led
         // went, so a restarted coordinator can restore it (a redelivery re-sends the same attempt at worst).
         await assigned.WaitAsync(cancellationToken);
     }
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} not assigned: this coordinator no longer owns the task path")]
+    partial void LogNotOwner(string taskId, int attempt);
 
     [LoggerMessage(LogLevel.Debug, "Task {TaskId} attempt {Attempt} assigned to agent {AgentId}")]
     partial void LogAssigned(string taskId, int attempt, string agentId);

@@ -1,11 +1,22 @@
+using Coordinator.Ownership;
 using Coordinator.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace Coordinator.Tasks.Ledger;
 
-/// <summary>Drains the ledger's queue in batches (up to 500 updates or what arrived meanwhile) into the database.</summary>
-public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactory<CoordinatorDbContext> dbFactory, ILogger<TaskLedgerWriter> logger)
-    : BackgroundService
+/// <summary>
+/// Drains the ledger's queue in batches (up to 500 updates or what arrived meanwhile) into the database. With several
+/// coordinators on PostgreSQL each batch is fenced: written only while this coordinator still holds the task path's lease at
+/// its epoch (checked in the batch's transaction); a batch of a coordinator that lost it is refused, its senders told, and
+/// the coordinator stops.
+/// </summary>
+public sealed partial class TaskLedgerWriter(
+    TaskLedger ledger,
+    IDbContextFactory<CoordinatorDbContext> dbFactory,
+    TaskPathOwnership ownership,
+    DatabaseOptions database,
+    IHostApplicationLifetime lifetime,
+    ILogger<TaskLedgerWriter> logger) : BackgroundService
 {
     const int MaxBatch = 500;
 
@@ -49,6 +60,15 @@ public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactor
                 }
                 return;
             }
+            catch (TaskPathFencedException ex)
+            {
+                // Not the owner any more: nothing of this batch is written, and whoever waits for it is never told it was
+                // (it is held until this coordinator stops, and its message goes back to the queue, for the owner).
+                ownership.Lose();
+                LogFenced(batch.Count, ex.Message);
+                lifetime.StopApplication();
+                return;
+            }
             catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException or InvalidOperationException
                                            && !(stoppingToken.IsCancellationRequested && attempt > 3))
             {
@@ -62,6 +82,10 @@ public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactor
     async Task WriteAsync(List<TaskUpdate> batch)
     {
         await using var db = dbFactory.CreateDbContext();
+        var fenced = database.Provider == DatabaseProvider.Postgres;
+        await using var transaction = fenced ? await db.Database.BeginTransactionAsync() : null;
+        if (fenced && !await LeaseStore.StillHeldAsync(db, ownership.InstanceId, ownership.Epoch, CancellationToken.None))
+            throw new TaskPathFencedException($"the task path's lease is no longer this coordinator's at epoch {ownership.Epoch}");
         var ids = batch.Select(u => u.TaskId).Distinct().ToList();
         var records = await db.Tasks().Where(t => ids.Contains(t.TaskId)).ToDictionaryAsync(t => t.TaskId, StringComparer.Ordinal);
         foreach (var update in batch)
@@ -79,7 +103,12 @@ public sealed partial class TaskLedgerWriter(TaskLedger ledger, IDbContextFactor
         foreach (var record in records.Values)
             record.FitColumns();
         await db.SaveChangesAsync();
+        if (transaction is not null)
+            await transaction.CommitAsync();
     }
+
+    [LoggerMessage(LogLevel.Critical, "{Count} ledger update(s) refused: {Reason}; this coordinator stops")]
+    partial void LogFenced(int count, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Writing {Count} ledger updates failed (attempt {Attempt}): {Error}; retrying")]
     partial void LogRetry(int count, int attempt, string error);

@@ -6,21 +6,23 @@ namespace Coordinator.Tasks.Limits;
 /// <summary>
 /// Gives each limited task type its own dispatch queue, consumed like <c>coordinator.dispatch</c> (the same consumer, priority
 /// and hold): at start for the types stored with a limit (the configured ones stored first), and when the API limits a new
-/// type. Only once a type's queue is consumed here are its tasks sent there.
+/// type; only on the owner of the task path. Only once a type's queue is consumed here are its tasks sent there.
 /// </summary>
 public sealed partial class LimitedDispatchEndpoints(
     TaskLimits limits,
     TaskOptions options,
     IReceiveEndpointConnector connector,
-    ILogger<LimitedDispatchEndpoints> logger) : IHostedService
+    ILogger<LimitedDispatchEndpoints> logger) : Ownership.IOwnerActivation
 {
+    public int Order => 30;
+
     readonly SemaphoreSlim _connecting = new(1, 1);
     readonly HashSet<string> _connected = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Longest a new queue may take to be declared and consumed.</summary>
     static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task ActivateAsync(CancellationToken cancellationToken)
     {
         await limits.LoadAsync(options.LimitsByType(), cancellationToken);
         foreach (var type in limits.All.Keys.ToList())
@@ -47,8 +49,6 @@ public sealed partial class LimitedDispatchEndpoints(
             _connecting.Release();
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(LogLevel.Information, "Task type {TaskType} is limited: its tasks are dispatched from {Queue}")]
     partial void LogConnected(string taskType, string queue);

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Coordinator.Tasks.Recovery;
 
 /// <summary>
-/// On start, before the bus consumes: re-creates from the ledger what the previous run had in flight
+/// When this coordinator becomes the owner of the task path, before its queues are consumed: re-creates from the ledger what the previous run had in flight
 /// (Assigned or Running tasks, so their results count), and schedules again the retries that were
 /// waiting on the previous run's in-memory Quartz timers (Failed tasks with attempts left), and remembers the tasks
 /// cancelled lately, so none of them runs.
@@ -17,9 +17,11 @@ public sealed partial class InFlightRestorer(
     TaskPlacement placement,
     TaskRetryScheduler retries,
     CoordinatorOptions options,
-    ILogger<InFlightRestorer> logger) : IHostedService
+    ILogger<InFlightRestorer> logger) : Ownership.IOwnerActivation
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public int Order => 20;
+
+    public async Task ActivateAsync(CancellationToken cancellationToken)
     {
         await using var db = dbFactory.CreateDbContext();
         var open = await db.Tasks().AsNoTracking()
@@ -43,8 +45,6 @@ public sealed partial class InFlightRestorer(
 
     /// <summary>How far back cancellations are remembered across a restart (a backlog rarely holds a task longer).</summary>
     static readonly TimeSpan CancelledMemory = TimeSpan.FromDays(7);
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(LogLevel.Information, "Restored {InFlight} in-flight task(s) from the ledger; {Retries} retry(ies) to send again")]
     partial void LogRestored(int inFlight, int retries);
