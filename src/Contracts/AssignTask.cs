@@ -24,5 +24,10 @@ public sealed record AssignTask
     public DateTimeOffset SubmittedAt { get; init; }
     /// <summary>The last checkpoint an earlier attempt of this task saved (null on a first attempt or when none was saved).</summary>
     public JsonElement? Checkpoint { get; init; }
+    /// <summary>
+    /// The epoch of the lease the sending coordinator held (0: a coordinator on its own, with no lease). An agent that has
+    /// had an assignment of a later epoch refuses this one: it comes from a coordinator that no longer owns the task path.
+    /// </summary>
+    public long OwnerEpoch { get; init; }
     public DateTimeOffset Timestamp { get; init; }
 }

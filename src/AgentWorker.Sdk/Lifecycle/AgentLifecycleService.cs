@@ -15,6 +15,7 @@ internal sealed partial class AgentLifecycleService(
     ProcessUsageSampler sampler,
     TaskActivity activity,
     Tasks.HeldAssignments assignments,
+    Tasks.OwnerEpoch owners,
     TimeProvider time,
     ILogger<AgentLifecycleService> logger) : BackgroundService
 {
@@ -168,6 +169,8 @@ internal sealed partial class AgentLifecycleService(
                 var message = registered.Message;
                 instance.Accepted(message.RegisteredAt == default ? message.Timestamp : message.RegisteredAt, message.WasEvicted);
             }
+            // Registered anew (a coordinator or its database may have been replaced): epochs count again from the next assignment.
+            owners.Reset();
             LogRegistered(instance.AgentId, instance.InstanceId, string.Join(',', instance.Capabilities));
             return true;
         }

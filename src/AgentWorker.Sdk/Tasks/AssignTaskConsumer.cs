@@ -7,7 +7,8 @@ namespace Coordinator.AgentWorker.Sdk.Tasks;
 /// Takes an assignment from <c>agent-{id}</c> into the agent's <see cref="HeldAssignments"/> and acknowledges it at once:
 /// it waits and runs there, owned by the coordinator's in-flight record, never by an open delivery.
 /// </summary>
-internal sealed partial class AssignTaskConsumer(HeldAssignments assignments, Lifecycle.AgentInstance agent, ILogger<AssignTaskConsumer> logger)
+internal sealed partial class AssignTaskConsumer(HeldAssignments assignments, OwnerEpoch owners, Lifecycle.AgentInstance agent,
+    ILogger<AssignTaskConsumer> logger)
     : IConsumer<AssignTask>
 {
     public Task Consume(ConsumeContext<AssignTask> context)
@@ -15,6 +16,8 @@ internal sealed partial class AssignTaskConsumer(HeldAssignments assignments, Li
         var task = context.Message;
         if (task.AgentId != agent.AgentId)
             LogMisrouted(task.TaskId, task.AgentId);
+        else if (!owners.Admit(task.OwnerEpoch, out var latest))
+            LogStaleOwner(task.TaskId, task.Attempt, task.OwnerEpoch, latest);
         else if (!assignments.Accept(task))
             LogDuplicate(task.TaskId, task.Attempt);
         return Task.CompletedTask;
@@ -22,6 +25,9 @@ internal sealed partial class AssignTaskConsumer(HeldAssignments assignments, Li
 
     [LoggerMessage(LogLevel.Warning, "Task {TaskId} was addressed to agent {AgentId}, not this one: ignored")]
     partial void LogMisrouted(string taskId, string agentId);
+
+    [LoggerMessage(LogLevel.Warning, "Task {TaskId} attempt {Attempt} refused: sent by a coordinator of epoch {Epoch}, which no longer owns the task path (epoch {Latest} does)")]
+    partial void LogStaleOwner(string taskId, int attempt, long epoch, long latest);
 
     [LoggerMessage(LogLevel.Information, "Task {TaskId} attempt {Attempt} arrived again (or an older attempt did): held once")]
     partial void LogDuplicate(string taskId, int attempt);

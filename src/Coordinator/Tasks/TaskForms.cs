@@ -60,7 +60,7 @@ public static class TaskForms
     };
 
     /// <summary>An attempt sent to an agent, to be cancelled there at <paramref name="deadline"/>.</summary>
-    public static AssignTask Assignment(DispatchTask task, string agentId, DateTimeOffset deadline, DateTimeOffset now) => new()
+    public static AssignTask Assignment(DispatchTask task, string agentId, DateTimeOffset deadline, DateTimeOffset now, long ownerEpoch = 0) => new()
     {
         TaskId = task.TaskId,
         TaskType = task.TaskType,
@@ -74,6 +74,7 @@ public static class TaskForms
         Resources = task.Resources,
         SubmittedAt = task.SubmittedAt,
         Checkpoint = task.Checkpoint,
+        OwnerEpoch = ownerEpoch,
         Timestamp = now,
     };
 

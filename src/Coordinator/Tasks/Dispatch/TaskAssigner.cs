@@ -40,7 +40,7 @@ public sealed partial class TaskAssigner(TaskPlacement placement, TaskLedger led
         try
         {
             var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agentId)}"));
-            await endpoint.Send(TaskForms.Assignment(task, agentId, deadline, now), ctx =>
+            await endpoint.Send(TaskForms.Assignment(task, agentId, deadline, now, Math.Max(0, ownership.Epoch)), ctx =>
             {
                 // Returned by the broker, not silently dropped, when the agent's queue does not exist.
                 if (ctx.TryGetPayload<RabbitMqSendContext>(out var rabbit))
