@@ -1,4 +1,5 @@
 using Coordinator.Persistence;
+using MassTransit;
 
 namespace Coordinator.Ownership;
 
@@ -18,6 +19,7 @@ public sealed partial class OwnershipService(
     OwnershipOptions options,
     CoordinatorOptions coordinator,
     IHostApplicationLifetime lifetime,
+    IBusControl bus,
     TimeProvider time,
     ILogger<OwnershipService> logger) : BackgroundService
 {
@@ -154,6 +156,10 @@ public sealed partial class OwnershipService(
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
             await started.Task.WaitAsync(stoppingToken);
+        // The host has started, but the bus may still be starting (or waiting for the broker): endpoints are connected to a
+        // started bus only (connecting during its start races its own bookkeeping).
+        while (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+            await Task.Delay(TimeSpan.FromMilliseconds(100), time, stoppingToken);
         foreach (var activation in activations.OrderBy(a => a.Order))
             await activation.ActivateAsync(stoppingToken);
         ownership.Activated();
