@@ -34,6 +34,9 @@ public static class EntityNames
     /// <summary>Queue bound to <see cref="Tasks"/>: submissions are validated here.</summary>
     public const string IntakeQueue = "coordinator.intake";
 
+    /// <summary>Internal: HTTP writes a standby forwards to the owner of the task path (<see cref="ForwardApiWrite"/>).</summary>
+    public const string ApiWritesQueue = "coordinator.api-writes";
+
     /// <summary>Priority queue of validated tasks waiting for an agent: its depth is the backlog.</summary>
     public const string DispatchQueue = "coordinator.dispatch";
 

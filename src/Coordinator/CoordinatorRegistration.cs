@@ -48,6 +48,7 @@ public static class CoordinatorRegistration
             x.AddTaskConsumers();
             x.AddHealthConsumers();
             x.AddProvisioningConsumers();
+            x.AddConsumer<ForwardApiWriteConsumer>().ExcludeFromConfigureEndpoints();
             x.UsingRabbitMq((context, cfg) =>
             {
                 // No endpoint here: the task path's queues are the owner's, connected when it becomes the owner.
@@ -57,6 +58,7 @@ public static class CoordinatorRegistration
         services.AddAgentEndpoints();
         services.AddTaskEndpoints();
         services.AddOwnerEndpoint("coordinator.fleet", ConfigureFleetEndpoint);
+        services.AddOwnerEndpoint(Contracts.EntityNames.ApiWritesQueue, (context, e) => e.ConfigureConsumer<ForwardApiWriteConsumer>(context));
         return services;
     }
 

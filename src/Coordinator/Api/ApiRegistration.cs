@@ -22,6 +22,7 @@ public static class ApiRegistration
     /// </summary>
     public static WebApplication MapCoordinatorApi(this WebApplication app)
     {
+        app.UseOwnerWrites();
         app.MapOpenApi();
         app.MapAgentEndpoints();
         app.MapTaskEndpoints();

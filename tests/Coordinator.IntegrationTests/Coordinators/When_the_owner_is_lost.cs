@@ -36,7 +36,13 @@ public sealed class When_the_owner_is_lost(ITestOutputHelper output)
         var (status, body) = await OwnerAsync(standby);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal(ownerApi.Http.BaseAddress!.ToString().TrimEnd('/'), body.GetProperty("owner").GetString());
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await standby.Http.PostAsync("/api/tasks/any/cancel", null)).StatusCode); // writes: the owner's
+        // Writes are the owner's: a standby forwards them through the broker and gives the owner's answer.
+        using (var forwarded = await standby.Http.PostAsync("/api/tasks/no-such-task/cancel", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, forwarded.StatusCode);
+            Assert.Contains("task 'no-such-task' not found", await forwarded.Content.ReadAsStringAsync());
+            Assert.True(forwarded.Headers.Contains("X-Answered-By-Coordinator"));
+        }
 
         await system.StartActiveAgentsAsync(("steady-1", ["--concurrency", "4"]), ("steady-2", ["--concurrency", "4"]));
         var ids = new List<string>();
@@ -44,6 +50,11 @@ public sealed class When_the_owner_is_lost(ITestOutputHelper output)
             ids.Add(await standby.SubmitAsync(new { taskType = "sleep", payload = new { ms = 300 } })); // through the broker to the owner
         await Eventually.Until(async () => (await standby.TasksAsync("Completed")).Count, n => n >= 15, TimeSpan.FromSeconds(30),
             "a quarter done", system.Diagnostics);
+
+        var cancelled = await standby.SubmitAsync(new { taskType = "sleep", payload = new { ms = 60_000 } });
+        using (var cancel = await standby.Http.PostAsync($"/api/tasks/{cancelled}/cancel", System.Net.Http.Json.JsonContent.Create(new { reason = "via the standby" })))
+            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        Assert.Equal("cancelled: via the standby", (await system.WaitForTaskAsync(cancelled, "Cancelled")).Reason);
 
         var clock = Stopwatch.StartNew();
         owner.Kill();
