@@ -25,6 +25,7 @@ public sealed partial class AlertEvaluator(
     IServiceScopeFactory scopes,
     IBus bus,
     CoordinatorMetrics metrics,
+    Ownership.TaskPathOwnership ownership,
     TimeProvider time,
     ILogger<AlertEvaluator> logger) : BackgroundService
 {
@@ -41,6 +42,8 @@ public sealed partial class AlertEvaluator(
         using var timer = new PeriodicTimer(options.EvaluateEvery, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            if (!ownership.IsActive)
+                continue; // a standby raises nothing: the owner's view is the one that counts
             try
             {
                 await EvaluateAsync(stoppingToken);

@@ -27,8 +27,10 @@ public static class ScheduleEndpoints
         schedules.MapPost("/{id}/resume", async (string id, TaskSchedules service, CancellationToken ct) =>
             await service.ResumeAsync(id, ct) is { } resumed ? Results.Ok(resumed) : NotFound(id));
 
+        // Triggering submits a task now: the owner's to do (a standby forwards it).
         schedules.MapPost("/{id}/trigger", async (string id, TaskSchedules service, CancellationToken ct) =>
-            await service.TriggerAsync(id, ct) is { } taskId ? Results.Accepted($"/api/tasks/{taskId}", new { scheduleId = id, taskId }) : NotFound(id));
+            await service.TriggerAsync(id, ct) is { } taskId ? Results.Accepted($"/api/tasks/{taskId}", new { scheduleId = id, taskId }) : NotFound(id))
+            .RequireOwner();
 
         schedules.MapDelete("/{id}", async (string id, TaskSchedules service, CancellationToken ct) =>
             await service.RemoveAsync(id, ct) ? Results.NoContent() : NotFound(id));

@@ -17,7 +17,9 @@ public static class ProvisioningRegistration
             { UsesKubernetes: true } => sp.GetRequiredService<KubernetesProvisioner>(),
             _ => sp.GetRequiredService<LocalProcessProvisioner>(),
         });
-        services.AddHostedService<ProvisionedAgentsService>();
+        services.AddSingleton<ProvisionedAgentsService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ProvisionedAgentsService>());
+        services.AddSingleton<Ownership.IOwnerActivation>(sp => sp.GetRequiredService<ProvisionedAgentsService>());
         return services;
     }
 

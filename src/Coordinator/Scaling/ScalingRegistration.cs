@@ -15,7 +15,9 @@ public static class ScalingRegistration
         services.AddSingleton<AgentDrainer>();
         services.AddSingleton<ScalingManager>();
         services.AddSingleton<LoadRebalancer>();
-        services.AddHostedService<ScaledFleetService>();
+        services.AddSingleton<ScaledFleetService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScaledFleetService>());
+        services.AddSingleton<Ownership.IOwnerActivation>(sp => sp.GetRequiredService<ScaledFleetService>());
 
         // Rebalancing helps any fleet, scaled or not.
         var section = configuration.GetSection(ScalingOptions.Section);
