@@ -130,7 +130,11 @@ public static class TaskEndpoints
                 return Results.BadRequest(new { error = invalid, taskId });
             try
             {
-                await bus.Publish(submission with { TaskId = taskId }, ct).WaitAsync(BrokerConfirmTimeout, ct);
+                await bus.Publish(submission with { TaskId = taskId }, publish =>
+                {
+                    if (clientId)
+                        publish.Headers.Set(SubmitTaskConsumer.ClientChosenIdHeader, true); // the owner looks it up: a retry is taken once
+                }, ct).WaitAsync(BrokerConfirmTimeout, ct);
             }
             catch (TimeoutException)
             {

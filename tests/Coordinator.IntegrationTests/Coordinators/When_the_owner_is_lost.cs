@@ -51,6 +51,13 @@ public sealed class When_the_owner_is_lost(ITestOutputHelper output)
         await Eventually.Until(async () => (await standby.TasksAsync("Completed")).Count, n => n >= 15, TimeSpan.FromSeconds(30),
             "a quarter done", system.Diagnostics);
 
+        // A client's own id submitted twice through the standby (a retry behind a load balancer) is taken once by the owner.
+        await standby.SubmitAsync(new { taskId = "client-chosen-1", taskType = "echo", payload = new { } });
+        await system.WaitForTaskAsync("client-chosen-1", "Completed");
+        await standby.SubmitAsync(new { taskId = "client-chosen-1", taskType = "echo", payload = new { } });
+        await Eventually.Until(() => Task.FromResult(owner.Output), o => o.Contains("Task client-chosen-1 submitted again while Completed: accepted once"),
+            TimeSpan.FromSeconds(10), "the owner to recognise the resubmission", system.Diagnostics);
+
         var cancelled = await standby.SubmitAsync(new { taskType = "sleep", payload = new { ms = 60_000 } });
         using (var cancel = await standby.Http.PostAsync($"/api/tasks/{cancelled}/cancel", System.Net.Http.Json.JsonContent.Create(new { reason = "via the standby" })))
             Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
