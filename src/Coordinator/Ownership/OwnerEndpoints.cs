@@ -18,17 +18,27 @@ public sealed partial class OwnerEndpoints(IEnumerable<OwnerEndpoint> endpoints,
 
     public async Task ActivateAsync(CancellationToken cancellationToken)
     {
-        var handles = endpoints.Select(e => (e.Queue, Handle: connector.ConnectReceiveEndpoint(e.Queue, (context, configurator) =>
-            {
-                configurator.UseFilter(new OwnerGate(ownership));
-                e.Configure(context, configurator);
-            })))
-            .ToList();
+        var handles = endpoints.Select(e => (e.Queue, Handle: Connect(e))).ToList();
         foreach (var (queue, handle) in handles)
+            await ReadyAsync(queue, handle, cancellationToken);
+    }
+
+    /// <summary>Connects one more owner endpoint (a limited task type's queue, say) and waits until it consumes.</summary>
+    public async Task ConnectAsync(OwnerEndpoint endpoint, CancellationToken cancellationToken) =>
+        await ReadyAsync(endpoint.Queue, Connect(endpoint), cancellationToken);
+
+    /// <summary>The endpoint, behind the <see cref="OwnerGate"/> like every owner endpoint.</summary>
+    HostReceiveEndpointHandle Connect(OwnerEndpoint endpoint) =>
+        connector.ConnectReceiveEndpoint(endpoint.Queue, (context, configurator) =>
         {
-            await handle.Ready.WaitAsync(ReadyTimeout, cancellationToken);
-            LogConsuming(queue);
-        }
+            configurator.UseFilter(new OwnerGate(ownership));
+            endpoint.Configure(context, configurator);
+        });
+
+    async Task ReadyAsync(string queue, HostReceiveEndpointHandle handle, CancellationToken cancellationToken)
+    {
+        await handle.Ready.WaitAsync(ReadyTimeout, cancellationToken);
+        LogConsuming(queue);
     }
 
     [LoggerMessage(LogLevel.Debug, "Consuming {Queue}")]

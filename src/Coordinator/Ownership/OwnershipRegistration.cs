@@ -15,7 +15,8 @@ public static class OwnershipRegistration
         services.AddValidatedOptions<OwnershipOptions>(OwnershipOptions.Section);
         services.AddSingleton<TaskPathOwnership>();
         services.AddSingleton<LeaseStore>();
-        services.AddSingleton<IOwnerActivation, OwnerEndpoints>();
+        services.AddSingleton<OwnerEndpoints>();
+        services.AddSingleton<IOwnerActivation>(sp => sp.GetRequiredService<OwnerEndpoints>());
         services.AddHostedService<OwnershipService>();
         services.AddQuartz(q => q.AddTriggerListener<OwnerOnlyJobs>());
         return services;

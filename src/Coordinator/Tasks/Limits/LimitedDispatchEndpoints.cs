@@ -11,16 +11,13 @@ namespace Coordinator.Tasks.Limits;
 public sealed partial class LimitedDispatchEndpoints(
     TaskLimits limits,
     TaskOptions options,
-    IReceiveEndpointConnector connector,
+    Ownership.OwnerEndpoints owner,
     ILogger<LimitedDispatchEndpoints> logger) : Ownership.IOwnerActivation
 {
     public int Order => 30;
 
     readonly SemaphoreSlim _connecting = new(1, 1);
     readonly HashSet<string> _connected = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>Longest a new queue may take to be declared and consumed.</summary>
-    static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     public async Task ActivateAsync(CancellationToken cancellationToken)
     {
@@ -38,8 +35,9 @@ public sealed partial class LimitedDispatchEndpoints(
             if (_connected.Contains(taskType))
                 return;
             var queue = TaskLimits.QueueOf(taskType);
-            var handle = connector.ConnectReceiveEndpoint(queue, (context, e) => e.ConfigureConsumer<DispatchTaskConsumer>(context));
-            await handle.Ready.WaitAsync(ReadyTimeout, cancellationToken);
+            // An owner endpoint like coordinator.dispatch itself (behind the owner gate).
+            await owner.ConnectAsync(new Ownership.OwnerEndpoint(queue, (context, e) => e.ConfigureConsumer<DispatchTaskConsumer>(context)),
+                cancellationToken);
             _connected.Add(taskType);
             limits.Routed(taskType);
             LogConnected(taskType, queue);
