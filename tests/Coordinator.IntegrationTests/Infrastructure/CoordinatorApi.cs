@@ -36,6 +36,15 @@ public sealed class CoordinatorApi(Uri baseAddress) : IDisposable
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
     }
 
+    /// <summary>Any request with an optional JSON body; the status code and the JSON body (default when there is none).</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
     /// <summary>Submits a task that must be accepted; returns its id.</summary>
     public async Task<string> SubmitAsync(object task)
     {

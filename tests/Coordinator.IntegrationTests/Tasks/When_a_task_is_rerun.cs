@@ -8,12 +8,6 @@ namespace Coordinator.IntegrationTests.Tasks;
 /// <summary>POST /api/tasks/{id}/retry and POST /api/tasks/retry on the real system: a fresh attempt series on the same id, history kept.</summary>
 public sealed class When_a_task_is_rerun
 {
-    static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(TestSystem system, string path, object? body = null)
-    {
-        using var response = await system.Api.Http.PostAsJsonAsync(path, body ?? new { });
-        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
-    }
-
     [Fact]
     public async Task It_runs_again_with_a_fresh_retry_budget_and_its_history_keeps_how_the_earlier_run_ended()
     {
@@ -24,7 +18,7 @@ public sealed class When_a_task_is_rerun
         var failing = await system.Api.SubmitAsync(new { taskType = "fail", payload = new { message = "still broken" } });
         var dead = await system.WaitForTaskAsync(failing, "DeadLettered");
         Assert.Equal(2, dead.Attempts);
-        var (status, body) = await PostAsync(system, $"/api/tasks/{failing}/retry");
+        var (status, body) = await system.Api.SendAsync(HttpMethod.Post, $"/api/tasks/{failing}/retry");
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal(3, body.GetProperty("attempt").GetInt32());
         var again = await Eventually.Until(() => system.Api.TaskAsync(failing), t => t is { Status: "DeadLettered", Attempts: 4 }, TimeSpan.FromSeconds(30),
@@ -37,17 +31,17 @@ public sealed class When_a_task_is_rerun
         // Timed out at a deadline that has passed: the re-run drops that deadline and completes.
         var late = await system.Api.SubmitAsync(new { taskType = "sleep", payload = new { ms = 3000 }, deadline = DateTimeOffset.UtcNow.AddSeconds(1) });
         await system.WaitForTaskAsync(late, "TimedOut");
-        Assert.Equal(HttpStatusCode.Accepted, (await PostAsync(system, $"/api/tasks/{late}/retry")).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Api.SendAsync(HttpMethod.Post, $"/api/tasks/{late}/retry")).Status);
         var completed = await system.WaitForTaskAsync(late, "Completed");
         Assert.Equal(3000, completed.Result!.Value.GetProperty("sleptMs").GetInt32());
         Assert.Equal("TimedOut", Assert.Single(completed.EarlierRuns).GetProperty("status").GetString());
 
         // A completed task, or an unknown one, is not re-run; the answer names why.
-        (status, body) = await PostAsync(system, $"/api/tasks/{late}/retry");
+        (status, body) = await system.Api.SendAsync(HttpMethod.Post, $"/api/tasks/{late}/retry");
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("Completed", body.GetProperty("status").GetString());
         Assert.Contains("only a DeadLettered, Failed, TimedOut, Cancelled task can be re-run", body.GetProperty("error").GetString());
-        (status, body) = await PostAsync(system, "/api/tasks/no-such-task/retry");
+        (status, body) = await system.Api.SendAsync(HttpMethod.Post, "/api/tasks/no-such-task/retry");
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Contains("not found", body.GetProperty("error").GetString());
     }
@@ -68,25 +62,25 @@ public sealed class When_a_task_is_rerun
         await Eventually.Until(async () => (await system.Api.TasksAsync("DeadLettered")).Count, n => n == 3, TimeSpan.FromSeconds(10), "3 listed DeadLettered");
 
         // Bad filters are refused and nothing is re-run.
-        var (status, body) = await PostAsync(system, "/api/tasks/retry", new { status = new[] { "Completed" } });
+        var (status, body) = await system.Api.SendAsync(HttpMethod.Post, "/api/tasks/retry", new { status = new[] { "Completed" } });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("status 'Completed' cannot be re-run", body.GetProperty("error").GetString());
-        (status, body) = await PostAsync(system, "/api/tasks/retry", new { limit = 0 });
+        (status, body) = await system.Api.SendAsync(HttpMethod.Post, "/api/tasks/retry", new { limit = 0 });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("limit must be between 1 and 1000", body.GetProperty("error").GetString());
-        (status, _) = await PostAsync(system, "/api/tasks/retry", new { status = new[] { "Sleeping" } });
+        (status, _) = await system.Api.SendAsync(HttpMethod.Post, "/api/tasks/retry", new { status = new[] { "Sleeping" } });
         Assert.Equal(HttpStatusCode.BadRequest, status);
 
         // One at first (more matched), then the rest, by when they ended (before the first re-run ended again): each ran again once,
         // the completed task never did.
         var beforeRerun = DateTimeOffset.UtcNow;
-        (status, body) = await PostAsync(system, "/api/tasks/retry", new { status = new[] { "DeadLettered" }, type = "fail", limit = 1 });
+        (status, body) = await system.Api.SendAsync(HttpMethod.Post, "/api/tasks/retry", new { status = new[] { "DeadLettered" }, type = "fail", limit = 1 });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(failed[0], Assert.Single(body.GetProperty("rerun").EnumerateArray()).GetString());
         Assert.True(body.GetProperty("more").GetBoolean());
         await Eventually.Until(() => system.Api.TaskAsync(failed[0]), t => t is { Status: "DeadLettered", Attempts: 2 }, TimeSpan.FromSeconds(30),
             "the first re-run to end", system.Diagnostics);
-        (status, body) = await PostAsync(system, "/api/tasks/retry", new
+        (status, body) = await system.Api.SendAsync(HttpMethod.Post, "/api/tasks/retry", new
         {
             status = new[] { "DeadLettered" }, type = "fail", finishedAfter = beforeRerun.AddMinutes(-5), finishedBefore = beforeRerun, limit = 2,
         });
@@ -111,7 +105,7 @@ public sealed class When_a_task_is_rerun
         var failing = await system.Api.SubmitAsync(new { taskType = "fail", payload = new { message = "flaky" } });
         Assert.Equal(1, (await system.WaitForTaskAsync(failing, "Failed")).Attempts);
 
-        var (status, body) = await PostAsync(system, $"/api/tasks/{failing}/retry");
+        var (status, body) = await system.Api.SendAsync(HttpMethod.Post, $"/api/tasks/{failing}/retry");
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal(2, body.GetProperty("attempt").GetInt32());
         var rerun = await Eventually.Until(() => system.Api.TaskAsync(failing), t => t is { Status: "Failed", Attempts: 2 }, TimeSpan.FromSeconds(20),

@@ -8,14 +8,6 @@ namespace Coordinator.IntegrationTests.Tasks;
 /// <summary>Fleet-wide limits per task type on the real system: a cap at once and a rate; tasks over a limit wait, never dropped.</summary>
 public sealed class When_task_types_are_limited
 {
-    static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(TestSystem system, HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        using var response = await system.Api.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
-
     [Fact]
     public async Task At_most_the_cap_of_a_type_runs_the_rest_wait_in_priority_order_and_other_types_pass_them()
     {
@@ -31,20 +23,20 @@ public sealed class When_task_types_are_limited
                      ("/api/limits/has%20space", new { maxConcurrent = 1 }, "cannot be limited"),
                  })
         {
-            var (status, answer) = await SendAsync(system, HttpMethod.Put, path, body);
+            var (status, answer) = await system.Api.SendAsync(HttpMethod.Put, path, body);
             Assert.Equal(HttpStatusCode.BadRequest, status);
             Assert.Contains(error, answer.GetProperty("error").GetString());
         }
-        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(system, HttpMethod.Delete, "/api/limits/sleep")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.SendAsync(HttpMethod.Delete, "/api/limits/sleep")).Status);
 
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(system, HttpMethod.Put, "/api/limits/sleep", new { maxConcurrent = 2 })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await system.Api.SendAsync(HttpMethod.Put, "/api/limits/sleep", new { maxConcurrent = 2 })).Status);
         Assert.NotNull(await system.Broker.GetQueueAsync(system.VirtualHost, "coordinator.dispatch.sleep")); // its own queue, consumed
 
         var sleeps = new List<string>();
         for (var i = 0; i < 8; i++)
             sleeps.Add(await system.Api.SubmitAsync(new { taskType = "sleep", payload = new { ms = 1000 } }));
         var urgent = await system.Api.SubmitAsync(new { taskType = "sleep", priority = 9, payload = new { ms = 1000 } });
-        var inFlight = await Eventually.Until(async () => (await SendAsync(system, HttpMethod.Get, "/api/limits")).Body,
+        var inFlight = await Eventually.Until(async () => (await system.Api.SendAsync(HttpMethod.Get, "/api/limits")).Body,
             b => b.EnumerateArray().Any(l => l.GetProperty("inFlight").GetInt32() == 2), TimeSpan.FromSeconds(10), "two sleeps in flight");
         Assert.Equal(2, Assert.Single(inFlight.EnumerateArray()).GetProperty("maxConcurrent").GetInt32());
         var echoes = new List<string>();
@@ -68,7 +60,7 @@ public sealed class When_task_types_are_limited
     {
         await using var system = await TestSystem.StartAsync();
         await system.StartActiveAgentsAsync(("steady", ["--concurrency", "8"]));
-        Assert.Equal(HttpStatusCode.OK, (await SendAsync(system, HttpMethod.Put, "/api/limits/echo", new { perSecond = 4 })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await system.Api.SendAsync(HttpMethod.Put, "/api/limits/echo", new { perSecond = 4 })).Status);
 
         var ids = new List<string>();
         for (var i = 0; i < 12; i++)
@@ -85,10 +77,10 @@ public sealed class When_task_types_are_limited
 
         system.Coordinator.Kill();
         await system.StartCoordinatorAsync("coordinator (restarted)");
-        var limit = Assert.Single((await SendAsync(system, HttpMethod.Get, "/api/limits")).Body.EnumerateArray());
+        var limit = Assert.Single((await system.Api.SendAsync(HttpMethod.Get, "/api/limits")).Body.EnumerateArray());
         Assert.Equal(("echo", 4.0), (limit.GetProperty("taskType").GetString(), limit.GetProperty("perSecond").GetDouble()));
-        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(system, HttpMethod.Delete, "/api/limits/echo")).Status);
-        Assert.Empty((await SendAsync(system, HttpMethod.Get, "/api/limits")).Body.EnumerateArray());
+        Assert.Equal(HttpStatusCode.NoContent, (await system.Api.SendAsync(HttpMethod.Delete, "/api/limits/echo")).Status);
+        Assert.Empty((await system.Api.SendAsync(HttpMethod.Get, "/api/limits")).Body.EnumerateArray());
         // Lifted: its own queue is still consumed, and its tasks run unhindered.
         await system.WaitForTaskAsync(await system.Api.SubmitAsync(new { taskType = "echo", payload = new { } }), "Completed");
     }

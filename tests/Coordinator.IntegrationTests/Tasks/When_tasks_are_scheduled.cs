@@ -9,17 +9,9 @@ namespace Coordinator.IntegrationTests.Tasks;
 /// <summary>Tasks submitted with a run-at time, and recurring tasks on cron expressions: persisted, fired once, on the real system.</summary>
 public sealed partial class When_tasks_are_scheduled
 {
-    static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(CoordinatorApi api, HttpMethod method, string path, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        using var response = await api.Http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
-
     static async Task<JsonElement?> ScheduleAsync(CoordinatorApi api, string id)
     {
-        var (status, body) = await SendAsync(api, HttpMethod.Get, $"/api/schedules/{id}");
+        var (status, body) = await api.SendAsync(HttpMethod.Get, $"/api/schedules/{id}");
         return status == HttpStatusCode.OK ? body : null;
     }
 
@@ -33,7 +25,7 @@ public sealed partial class When_tasks_are_scheduled
         var taskId = await system.Api.SubmitAsync(new { taskType = "echo", payload = new { at = "later" }, runAt });
         var waiting = (await system.Api.TaskAsync(taskId))!;
         Assert.Equal("Scheduled", waiting.Status);
-        var (_, list) = await SendAsync(system.Api, HttpMethod.Get, "/api/schedules");
+        var (_, list) = await system.Api.SendAsync(HttpMethod.Get, "/api/schedules");
         var held = Assert.Single(list.EnumerateArray());
         Assert.Equal(("once", taskId), (held.GetProperty("kind").GetString(), held.GetProperty("taskId").GetString()));
 
@@ -44,7 +36,7 @@ public sealed partial class When_tasks_are_scheduled
         Assert.True(done.StartedAt >= runAt.AddSeconds(-1), $"started {done.StartedAt:O}, due {runAt:O}");
         Assert.Equal("later", done.Result!.Value.GetProperty("at").GetString());
         // A one-shot schedule is removed once its task is submitted (the task may finish first).
-        await Eventually.Until(async () => (await SendAsync(system.Api, HttpMethod.Get, "/api/schedules")).Body.GetArrayLength(), n => n == 0,
+        await Eventually.Until(async () => (await system.Api.SendAsync(HttpMethod.Get, "/api/schedules")).Body.GetArrayLength(), n => n == 0,
             TimeSpan.FromSeconds(10), "the one-shot schedule removed", system.Diagnostics);
 
         // A run-at time in the past is refused; one cancelled while it waits never runs.
@@ -52,7 +44,7 @@ public sealed partial class When_tasks_are_scheduled
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("is in the past", body.GetProperty("error").GetString());
         var cancelled = await system.Api.SubmitAsync(new { taskType = "echo", runAt = DateTimeOffset.UtcNow.AddSeconds(3) });
-        Assert.Equal(HttpStatusCode.Accepted, (await SendAsync(system.Api, HttpMethod.Post, $"/api/tasks/{cancelled}/cancel", new { reason = "not today" })).Status);
+        Assert.Equal(HttpStatusCode.Accepted, (await system.Api.SendAsync(HttpMethod.Post, $"/api/tasks/{cancelled}/cancel", new { reason = "not today" })).Status);
         Assert.Null(await ScheduleAsync(system.Api, $"task:{cancelled}"));
         Assert.Equal("Cancelled", (await system.Api.TaskAsync(cancelled))!.Status);
     }
@@ -75,17 +67,17 @@ public sealed partial class When_tasks_are_scheduled
                      (new { id = "has spaces", cron = "* * * * *", task = new { taskType = "echo" } }, "id is invalid"),
                  })
         {
-            var (status, body) = await SendAsync(system.Api, HttpMethod.Post, "/api/schedules", request);
+            var (status, body) = await system.Api.SendAsync(HttpMethod.Post, "/api/schedules", request);
             Assert.True(status == HttpStatusCode.BadRequest, $"{status} for {JsonSerializer.Serialize(request)}");
             Assert.Contains(error, body.GetProperty("error").GetString());
         }
 
         // Every second (Quartz's six fields); a second schedule is the clock the test reads time by.
-        Assert.Equal(HttpStatusCode.Created, (await SendAsync(system.Api, HttpMethod.Post, "/api/schedules",
+        Assert.Equal(HttpStatusCode.Created, (await system.Api.SendAsync(HttpMethod.Post, "/api/schedules",
             new { id = "tick", cron = "* * * * * ?", timeZone = "Europe/Paris", task = new { taskType = "echo", payload = new { tick = true } } })).Status);
-        Assert.Equal(HttpStatusCode.Created, (await SendAsync(system.Api, HttpMethod.Post, "/api/schedules",
+        Assert.Equal(HttpStatusCode.Created, (await system.Api.SendAsync(HttpMethod.Post, "/api/schedules",
             new { id = "clock", cron = "* * * * * ?", task = new { taskType = "echo" } })).Status);
-        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(system.Api, HttpMethod.Post, "/api/schedules",
+        Assert.Equal(HttpStatusCode.Conflict, (await system.Api.SendAsync(HttpMethod.Post, "/api/schedules",
             new { id = "tick", cron = "* * * * *", task = new { taskType = "echo" } })).Status);
 
         var ticked = await Eventually.Until(() => ScheduleAsync(system.Api, "tick"), s => s?.GetProperty("fireCount").GetInt64() >= 3,
@@ -95,7 +87,7 @@ public sealed partial class When_tasks_are_scheduled
         Assert.True((await system.WaitForTaskAsync(lastTask, "Completed")).Result!.Value.GetProperty("tick").GetBoolean());
 
         // Paused: the clock goes on three more times, the tick not once.
-        var (_, paused) = await SendAsync(system.Api, HttpMethod.Post, "/api/schedules/tick/pause");
+        var (_, paused) = await system.Api.SendAsync(HttpMethod.Post, "/api/schedules/tick/pause");
         Assert.True(paused.GetProperty("paused").GetBoolean());
         var count = paused.GetProperty("fireCount").GetInt64();
         var clock = (await ScheduleAsync(system.Api, "clock"))!.Value.GetProperty("fireCount").GetInt64();
@@ -104,24 +96,24 @@ public sealed partial class When_tasks_are_scheduled
         Assert.Equal(count, (await ScheduleAsync(system.Api, "tick"))!.Value.GetProperty("fireCount").GetInt64());
 
         // Triggered by hand while paused: one run now, and the schedule stays paused.
-        var (triggeredStatus, triggered) = await SendAsync(system.Api, HttpMethod.Post, "/api/schedules/tick/trigger");
+        var (triggeredStatus, triggered) = await system.Api.SendAsync(HttpMethod.Post, "/api/schedules/tick/trigger");
         Assert.Equal(HttpStatusCode.Accepted, triggeredStatus);
         Assert.Contains(":manual-", triggered.GetProperty("taskId").GetString());
         await system.WaitForTaskAsync(triggered.GetProperty("taskId").GetString()!, "Completed");
 
         // Resumed, then the coordinator restarts: the schedule goes on from the database.
-        Assert.False((await SendAsync(system.Api, HttpMethod.Post, "/api/schedules/tick/resume")).Body.GetProperty("paused").GetBoolean());
+        Assert.False((await system.Api.SendAsync(HttpMethod.Post, "/api/schedules/tick/resume")).Body.GetProperty("paused").GetBoolean());
         system.Coordinator.Kill();
         await system.StartCoordinatorAsync("coordinator (restarted)");
         await Eventually.Until(() => ScheduleAsync(system.Api, "tick"), s => s?.GetProperty("fireCount").GetInt64() >= count + 3,
             TimeSpan.FromSeconds(30), "ticks after the restart", system.Diagnostics);
 
         // Removed: gone from the list, and unknown ids are 404 everywhere.
-        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(system.Api, HttpMethod.Delete, "/api/schedules/tick")).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await system.Api.SendAsync(HttpMethod.Delete, "/api/schedules/tick")).Status);
         Assert.Null(await ScheduleAsync(system.Api, "tick"));
         foreach (var (method, path) in new[] { (HttpMethod.Post, "pause"), (HttpMethod.Post, "resume"), (HttpMethod.Post, "trigger") })
-            Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(system.Api, method, $"/api/schedules/tick/{path}")).Status);
-        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(system.Api, HttpMethod.Delete, "/api/schedules/tick")).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await system.Api.SendAsync(method, $"/api/schedules/tick/{path}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.Api.SendAsync(HttpMethod.Delete, "/api/schedules/tick")).Status);
     }
 
     [Fact]
@@ -132,7 +124,7 @@ public sealed partial class When_tasks_are_scheduled
         var first = system.Coordinator;
         await system.StartCoordinatorAsync("second coordinator");
         var second = system.Coordinator;
-        Assert.Equal(HttpStatusCode.Created, (await SendAsync(system.Api, HttpMethod.Post, "/api/schedules",
+        Assert.Equal(HttpStatusCode.Created, (await system.Api.SendAsync(HttpMethod.Post, "/api/schedules",
             new { id = "shared", cron = "* * * * * ?", task = new { taskType = "echo" } })).Status);
 
         // Twelve occurrences, fired by whichever coordinator's sweep came first: each by exactly one of them.
