@@ -111,12 +111,13 @@ public sealed partial class OwnershipService(
             {
                 if (await leases.RenewAsync(ownership.InstanceId, epoch, stoppingToken).WaitAsync(options.RenewInterval, time, stoppingToken))
                 {
-                    if (ownership.IsOwner)
-                    {
-                        ownership.Extend(asked + Ticks(options.LeaseTtl - Margin));
-                        continue;
-                    }
-                    problem = "this process was held up past its lease (paused?) though no other took it";
+                    // Renewed at our epoch: no other took the lease meanwhile (taking it raises the epoch). If this process was
+                    // held up past the lease by its own clock (a long pause, a starved thread pool), it did nothing while it
+                    // was, and it may go on: what it held back goes on too.
+                    var late = ownership.Extend(asked + Ticks(options.LeaseTtl - Margin));
+                    if (late > TimeSpan.Zero)
+                        LogHeldUp(late.TotalMilliseconds, epoch);
+                    continue;
                 }
                 else
                     problem = "another coordinator holds it now";
@@ -179,6 +180,9 @@ public sealed partial class OwnershipService(
 
     [LoggerMessage(LogLevel.Warning, "Could not try the task path's lease: {Error}")]
     partial void LogAcquireFailed(string error);
+
+    [LoggerMessage(LogLevel.Warning, "This coordinator was held up {LateMs:0} ms past its lease by its own clock, but renewed it at epoch {Epoch} (no other took it): going on")]
+    partial void LogHeldUp(double lateMs, long epoch);
 
     [LoggerMessage(LogLevel.Warning, "Could not renew the task path's lease: {Error}; trying again while it lasts")]
     partial void LogRenewFailed(string error);

@@ -40,15 +40,27 @@ public sealed class TaskPathOwnership(TimeProvider time)
         OwnerUrl = null;
     }
 
-    internal void Extend(long validUntil) => Interlocked.Exchange(ref _validUntil, validUntil);
+    /// <summary>The lease was renewed; how long it had already run out by this process's clock when it was (zero if it had not).</summary>
+    internal TimeSpan Extend(long validUntil)
+    {
+        var late = time.GetElapsedTime(Interlocked.Exchange(ref _validUntil, validUntil));
+        return late > TimeSpan.Zero ? late : TimeSpan.Zero;
+    }
 
     internal void Activated() => _firstOwned.TrySetResult();
 
     internal void Lose() => _owner = false;
 
     /// <summary>
-    /// What work does when it finds this coordinator no longer the owner: it waits, never finishing, until the host stops (and
-    /// <paramref name="cancellationToken"/> with it), so its message goes back to the queue unacknowledged, not to an error queue.
+    /// What work does when it finds this coordinator not the owner now: it waits until the lease is renewed (this process was
+    /// only held up past it, and no other took it) or until the host stops, having lost it (and <paramref name="cancellationToken"/>
+    /// with it), so its message goes back to the queue unacknowledged, not to an error queue.
     /// </summary>
-    public Task HoldAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+    public async Task HoldAsync(CancellationToken cancellationToken)
+    {
+        while (!IsOwner)
+            await Task.Delay(HoldPoll, time, cancellationToken);
+    }
+
+    static readonly TimeSpan HoldPoll = TimeSpan.FromMilliseconds(100);
 }
