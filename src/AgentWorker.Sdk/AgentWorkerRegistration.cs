@@ -72,7 +72,8 @@ public static class AgentWorkerRegistration
             {
                 var agent = context.GetRequiredService<AgentInstance>();
                 var options = context.GetRequiredService<AgentOptions>();
-                cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), EntityNames.AgentQueue(agent.AgentId));
+                var broker = context.GetRequiredService<RabbitMqOptions>();
+                cfg.UseCoordinatorBroker(broker, EntityNames.AgentQueue(agent.AgentId));
                 if (!string.IsNullOrWhiteSpace(options.BaselineQueue))
                 {
                     // Benchmark baseline: one queue shared by every worker, bound to coordinator.tasks; same limits.
@@ -89,6 +90,7 @@ public static class AgentWorkerRegistration
                 cfg.ReceiveEndpoint(EntityNames.AgentQueue(agent.AgentId), e =>
                 {
                     e.ConfigureConsumeTopology = false;
+                    e.UseConfiguredQueueType(broker);
                     e.PrefetchCount = options.MaxConcurrentTasks + options.QueueBuffer + ControlHeadroom;
                     e.ConfigureConsumer<AssignTaskConsumer>(context);
                     e.ConfigureConsumer<ReleaseAssignmentConsumer>(context);

@@ -4,17 +4,34 @@ namespace Coordinator.Hosting;
 
 public static class BusConfiguration
 {
-    /// <summary>Connects to the broker and applies the project's entity names; shared by every host.</summary>
+    /// <summary>
+    /// Connects to the broker (the first of a cluster's nodes that answers, and another when that one is lost) and applies the
+    /// project's entity names; shared by every host.
+    /// </summary>
     public static void UseCoordinatorBroker(this IRabbitMqBusFactoryConfigurator cfg, RabbitMqOptions options, string connectionName)
     {
-        cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, connectionName, h =>
+        var first = options.Cluster[0];
+        cfg.Host(first.Host, (ushort)first.Port, options.VirtualHost, connectionName, h =>
         {
             h.Username(options.Username);
             h.Password(options.Password);
             h.Heartbeat(TimeSpan.FromSeconds(10));
             h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+            if (options.Nodes.Count > 1)
+                h.UseCluster(c =>
+                {
+                    foreach (var node in options.Nodes)
+                        c.Node(node.ToString());
+                });
         });
         cfg.MessageTopology.SetEntityNameFormatter(new ContractEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter));
         cfg.PrefetchCount = options.PrefetchCount;
+    }
+
+    /// <summary>A queue this process consumes, declared as the configuration says: a quorum queue (replicated) or a classic one.</summary>
+    public static void UseConfiguredQueueType(this IReceiveEndpointConfigurator endpoint, RabbitMqOptions options)
+    {
+        if (options.Quorum && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+            rabbit.SetQuorumQueue();
     }
 }

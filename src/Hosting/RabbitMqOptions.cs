@@ -2,8 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Coordinator.Hosting;
 
-/// <summary>Broker connection, section <c>RabbitMq</c>.</summary>
-public sealed class RabbitMqOptions
+/// <summary>
+/// Broker connection, section <c>RabbitMq</c>: one node (<see cref="Host"/>, <see cref="Port"/>), or a cluster's nodes
+/// (<see cref="Nodes"/>), tried in order and failed over between; and the kind of queue the project declares.
+/// </summary>
+public sealed class RabbitMqOptions : IValidatableObject
 {
     public const string Section = "RabbitMq";
 
@@ -29,4 +32,81 @@ public sealed class RabbitMqOptions
     /// <summary>Messages prefetched per consumer.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 32;
+
+    /// <summary>
+    /// A cluster's nodes (<c>RabbitMq:Nodes:0:Host</c>, <c>:Port</c>, <c>:ManagementPort</c>, ...): connections go to the first
+    /// that answers and move to another when it is lost. Empty: the one node <see cref="Host"/>:<see cref="Port"/>.
+    /// </summary>
+    public List<BrokerNode> Nodes { get; set; } = [];
+
+    /// <summary>
+    /// The queues the coordinator and the agents declare: <see cref="BrokerQueueType.Classic"/> (one node; the default) or
+    /// <see cref="BrokerQueueType.Quorum"/> (replicated over a cluster's nodes, kept while a majority of them runs).
+    /// </summary>
+    public BrokerQueueType QueueType { get; set; } = BrokerQueueType.Classic;
+
+    public bool Quorum => QueueType == BrokerQueueType.Quorum;
+
+    /// <summary>The nodes to connect to, in order: <see cref="Nodes"/>, or the one node.</summary>
+    public IReadOnlyList<BrokerNode> Cluster =>
+        Nodes.Count > 0 ? Nodes : [new BrokerNode { Host = Host, Port = Port, ManagementPort = ManagementPort }];
+
+    /// <summary>
+    /// The address of a queue another process declares and consumes (an agent's own queue). A classic one is declared again on
+    /// the way (<c>queue:</c>), as before. A quorum one is reached through its exchange (<c>exchange:</c>, which that process binds
+    /// to it): a send cannot declare a quorum queue, and the broker refuses a classic declaration of one.
+    /// </summary>
+    public Uri QueueAddress(string queue) => new(Quorum ? $"exchange:{queue}" : $"queue:{queue}");
+
+    /// <summary>The settings an agent started by the coordinator needs to reach the same broker, as environment variables.</summary>
+    public IEnumerable<KeyValuePair<string, string>> AgentEnvironment(string? hostOverride = null)
+    {
+        static KeyValuePair<string, string> Pair(string key, object value) =>
+            new($"{Section}__{key}", Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
+        yield return Pair(nameof(Host), hostOverride ?? Host);
+        yield return Pair(nameof(Port), Port);
+        yield return Pair(nameof(VirtualHost), VirtualHost);
+        yield return Pair(nameof(Username), Username);
+        yield return Pair(nameof(Password), Password);
+        yield return Pair(nameof(ManagementPort), ManagementPort);
+        yield return Pair(nameof(QueueType), QueueType);
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            yield return Pair($"{nameof(Nodes)}__{i}__{nameof(BrokerNode.Host)}", hostOverride ?? Nodes[i].Host);
+            yield return Pair($"{nameof(Nodes)}__{i}__{nameof(BrokerNode.Port)}", Nodes[i].Port);
+            yield return Pair($"{nameof(Nodes)}__{i}__{nameof(BrokerNode.ManagementPort)}", Nodes[i].ManagementPort);
+        }
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < Nodes.Count; i++)
+            foreach (var result in NestedValidation.Validate(Nodes[i], $"{nameof(Nodes)}:{i}"))
+                yield return result;
+        if (Nodes.Select(n => (n.Host, n.Port)).Distinct().Count() < Nodes.Count)
+            yield return new ValidationResult("lists one node twice (the same host and port)", [nameof(Nodes)]);
+    }
+}
+
+/// <summary>One node of a RabbitMQ cluster.</summary>
+public sealed class BrokerNode
+{
+    [Required(AllowEmptyStrings = false)]
+    public string Host { get; set; } = "";
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 5672;
+
+    /// <summary>Its management HTTP API's port.</summary>
+    [Range(1, 65535)]
+    public int ManagementPort { get; set; } = 15672;
+
+    public override string ToString() => $"{Host}:{Port}";
+}
+
+/// <summary>The kind of queue declared: classic (one node) or quorum (replicated; RabbitMQ 3.10's keep no priorities).</summary>
+public enum BrokerQueueType
+{
+    Classic,
+    Quorum,
 }

@@ -1,4 +1,5 @@
 using Coordinator.Contracts;
+using Coordinator.Hosting;
 using Coordinator.Persistence;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,7 @@ public sealed class AgentCoordinator(
     IBus bus,
     IDbContextFactory<CoordinatorDbContext> dbFactory,
     HeartbeatBook heartbeats,
+    RabbitMqOptions broker,
     TimeProvider time) : IAgentCoordinator
 {
     public async Task<RegistrationResult> RegisterAgentAsync(RegisterAgent registration, CancellationToken cancellationToken)
@@ -62,7 +64,7 @@ public sealed class AgentCoordinator(
     {
         var drain = new DrainAgent { AgentId = agent.AgentId, InstanceId = agent.InstanceId, Timestamp = time.GetUtcNow() };
         await (await bus.GetSendEndpoint(new Uri($"exchange:{EntityNames.AgentControl}"))).Send(drain, cancellationToken);
-        await (await bus.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agent.AgentId)}"))).Send(drain, cancellationToken);
+        await (await bus.GetSendEndpoint(broker.QueueAddress(EntityNames.AgentQueue(agent.AgentId)))).Send(drain, cancellationToken);
     }
 
     public async Task<bool> HandleAgentFailureAsync(string agentId, string reason, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Coordinator.Contracts;
+using Coordinator.Hosting;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -27,7 +28,7 @@ public static partial class HeartbeatRejection
         await context.Publish(rejected, context.CancellationToken);
         if (tellAgent)
         {
-            var agentQueue = await context.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(rejected.AgentId)}"));
+            var agentQueue = await context.GetSendEndpoint(context.GetServiceOrCreateInstance<RabbitMqOptions>().QueueAddress(EntityNames.AgentQueue(rejected.AgentId)));
             await agentQueue.Send(rejected, ctx => ctx.TimeToLive = TimeSpan.FromMinutes(1), context.CancellationToken);
         }
     }

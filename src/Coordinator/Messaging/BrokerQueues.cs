@@ -7,17 +7,47 @@ using Coordinator.Hosting;
 
 namespace Coordinator.Messaging;
 
-/// <summary>Queue inspection and clean-up through the broker's management HTTP API.</summary>
+/// <summary>
+/// Queue inspection and clean-up through the broker's management HTTP API: any node of a cluster answers for all of it, so a
+/// node that does not answer is passed over for the next, and the one that answered is asked first next time.
+/// </summary>
 public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions options)
 {
-    HttpClient Client()
+    int _preferred;
+
+    HttpClient Client(BrokerNode node)
     {
         var http = httpFactory.CreateClient(nameof(BrokerQueues));
         http.Timeout = TimeSpan.FromSeconds(5);
-        http.BaseAddress = new Uri($"http://{options.Host}:{options.ManagementPort}/api/");
+        http.BaseAddress = new Uri($"http://{node.Host}:{node.ManagementPort}/api/");
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic",
             Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{options.Password}")));
         return http;
+    }
+
+    /// <summary>One request, to the node that answered last, then to each other node in turn while the one asked cannot answer.</summary>
+    async Task<HttpResponseMessage> SendAsync(Func<HttpClient, Task<HttpResponseMessage>> send, CancellationToken cancellationToken)
+    {
+        var nodes = options.Cluster;
+        var first = Volatile.Read(ref _preferred) % nodes.Count;
+        for (var tried = 1; ; tried++)
+        {
+            var index = (first + tried - 1) % nodes.Count;
+            try
+            {
+                var response = await send(Client(nodes[index]));
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && tried < nodes.Count)
+                {
+                    response.Dispose(); // a node starting or stopping
+                    continue;
+                }
+                Volatile.Write(ref _preferred, index);
+                return response;
+            }
+            catch (Exception ex) when (tried < nodes.Count && (ex is HttpRequestException || ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+            }
+        }
     }
 
     string QueuePath(string queue) => $"queues/{Uri.EscapeDataString(options.VirtualHost)}/{Uri.EscapeDataString(queue)}";
@@ -25,10 +55,9 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
     /// <summary>Messages ready in a queue; null when the broker cannot be asked.</summary>
     public async Task<int?> DepthAsync(string queue, CancellationToken cancellationToken)
     {
-        using var http = Client();
         try
         {
-            using var response = await http.GetAsync(QueuePath(queue), cancellationToken);
+            using var response = await SendAsync(http => http.GetAsync(QueuePath(queue), cancellationToken), cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
                 return 0;
             response.EnsureSuccessStatusCode();
@@ -44,12 +73,11 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
     /// <summary>Takes every ready message off a queue (acknowledged), in batches, at most <paramref name="limit"/>; returns their bodies.</summary>
     public async Task<IReadOnlyList<string>> DrainAsync(string queue, int limit, CancellationToken cancellationToken)
     {
-        using var http = Client();
         var bodies = new List<string>();
         while (bodies.Count < limit)
         {
-            using var response = await http.PostAsJsonAsync($"{QueuePath(queue)}/get",
-                new { count = Math.Min(100, limit - bodies.Count), ackmode = "ack_requeue_false", encoding = "auto" }, cancellationToken);
+            var batch = new { count = Math.Min(100, limit - bodies.Count), ackmode = "ack_requeue_false", encoding = "auto" };
+            using var response = await SendAsync(http => http.PostAsJsonAsync($"{QueuePath(queue)}/get", batch, cancellationToken), cancellationToken);
             if (response.StatusCode == HttpStatusCode.NotFound)
                 break;
             response.EnsureSuccessStatusCode();
@@ -68,8 +96,8 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
     /// </summary>
     public async Task<bool> DeleteIfUnusedAsync(string queue, CancellationToken cancellationToken)
     {
-        using var http = Client();
-        using var response = await http.DeleteAsync($"{QueuePath(queue)}?if-unused=true&if-empty=true", cancellationToken);
+        using var response = await SendAsync(http => http.DeleteAsync($"{QueuePath(queue)}?if-unused=true&if-empty=true", cancellationToken),
+            cancellationToken);
         // 400 carries the broker's reason; either way the queue stays and is tried again.
         if (response.StatusCode == HttpStatusCode.BadRequest)
             return false; // "in use" or "not empty"

@@ -65,8 +65,6 @@ public sealed partial class QueueConsumerProbe(RabbitMqOptions options, ILogger<
             await DropConnectionAsync();
             var factory = new ConnectionFactory
             {
-                HostName = options.Host,
-                Port = options.Port,
                 VirtualHost = options.VirtualHost,
                 UserName = options.Username,
                 Password = options.Password,
@@ -74,7 +72,8 @@ public sealed partial class QueueConsumerProbe(RabbitMqOptions options, ILogger<
                 RequestedConnectionTimeout = Timeout,
                 ClientProvidedName = "coordinator-consumer-probe",
             };
-            _connection = await factory.CreateConnectionAsync(cancellationToken);
+            // The first of the nodes that answers (any node of a cluster answers for every queue).
+            _connection = await factory.CreateConnectionAsync(options.Cluster.Select(n => new AmqpTcpEndpoint(n.Host, n.Port)).ToList(), cancellationToken);
         }
         if (_channel is not { IsOpen: true })
             _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);

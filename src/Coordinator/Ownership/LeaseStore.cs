@@ -57,10 +57,14 @@ public sealed class LeaseStore(IDbContextFactory<CoordinatorDbContext> dbFactory
 
     /// <summary>
     /// Inside a write's transaction: true when the lease is still this holder's at this epoch, and it stays so until the
-    /// transaction ends (the row is locked for share: a taker's update waits for the commit).
+    /// transaction ends (the row is locked for share: a taker's update waits for the commit). A transaction left idle longer
+    /// than the lease's TTL (this coordinator paused, or cut off from the database mid-write: PostgreSQL may not notice for
+    /// hours) is ended by the database, so its lock never keeps a standby from taking the lease.
     /// </summary>
-    public static async Task<bool> StillHeldAsync(CoordinatorDbContext db, string holder, long epoch, CancellationToken cancellationToken)
+    public async Task<bool> StillHeldAsync(CoordinatorDbContext db, string holder, long epoch, CancellationToken cancellationToken)
     {
+        var idleLimit = $"{(long)options.LeaseTtl.TotalMilliseconds}ms";
+        await db.Database.ExecuteSqlAsync($"SELECT set_config('idle_in_transaction_session_timeout', {idleLimit}, true)", cancellationToken);
         var epochs = await db.Database.SqlQuery<long>($"""
             SELECT "Epoch" AS "Value" FROM coordinator_leases WHERE "Name" = {TaskPath} AND "Holder" = {holder} FOR SHARE
             """).ToListAsync(cancellationToken);

@@ -49,7 +49,23 @@ public sealed class TaskPathOwnership(TimeProvider time)
 
     internal void Activated() => _firstOwned.TrySetResult();
 
-    internal void Lose() => _owner = false;
+    readonly CancellationTokenSource _lost = new();
+
+    /// <summary>Cancelled when this coordinator has lost the lease for good (it acts no more, and stops).</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    internal void Lose()
+    {
+        _owner = false;
+        try
+        {
+            _lost.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // a callback's failure is its own; the loss stands
+        }
+    }
 
     /// <summary>
     /// What work does when it finds this coordinator not the owner now: it waits until the lease is renewed (this process was

@@ -222,12 +222,8 @@ public sealed partial class DockerProvisioner(
             $"Agent__AgentId={spec.AgentId}",
             $"Agent__Capabilities={spec.Capabilities}",
             $"Agent__MaxConcurrentTasks={Invariant(spec.Concurrency)}",
-            $"RabbitMq__Host={Docker.BrokerHost ?? broker.Host}",
-            $"RabbitMq__Port={Invariant(broker.Port)}",
-            $"RabbitMq__VirtualHost={broker.VirtualHost}",
-            $"RabbitMq__Username={broker.Username}",
-            $"RabbitMq__Password={broker.Password}",
         };
+        env.AddRange(broker.AgentEnvironment(Docker.BrokerHost).Select(e => $"{e.Key}={e.Value}"));
         if (spec.CpuCores is { } cpu)
             env.Add($"Agent__CpuCores={Invariant(cpu)}");
         if (spec.MemoryMb is { } memory)

@@ -128,11 +128,8 @@ public sealed partial class LocalProcessProvisioner(
             arguments.AddRange(["--disk", Invariant(disk)]);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
-        start.Environment["RabbitMq__Host"] = broker.Host;
-        start.Environment["RabbitMq__Port"] = Invariant(broker.Port);
-        start.Environment["RabbitMq__VirtualHost"] = broker.VirtualHost;
-        start.Environment["RabbitMq__Username"] = broker.Username;
-        start.Environment["RabbitMq__Password"] = broker.Password;
+        foreach (var (key, value) in broker.AgentEnvironment())
+            start.Environment[key] = value;
         foreach (var (key, value) in spec.Labels)
             start.Environment[$"Agent__Labels__{key}"] = value;
 

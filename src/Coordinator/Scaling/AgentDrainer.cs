@@ -1,5 +1,6 @@
 using Coordinator.Agents;
 using Coordinator.Contracts;
+using Coordinator.Hosting;
 using Coordinator.Provisioning;
 using Coordinator.Tasks.Placement;
 using MassTransit;
@@ -17,6 +18,7 @@ public sealed partial class AgentDrainer(
     TaskPlacement placement,
     IAgentProvisioner provisioner,
     IBus bus,
+    RabbitMqOptions broker,
     TimeProvider time,
     ILogger<AgentDrainer> logger)
 {
@@ -37,7 +39,7 @@ public sealed partial class AgentDrainer(
         }
         var drain = new DrainAgent { AgentId = agentId, InstanceId = agent.InstanceId, Timestamp = began };
         await (await bus.GetSendEndpoint(Control)).Send(drain, cancellationToken);
-        await (await bus.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agentId)}"))).Send(drain, cancellationToken);
+        await (await bus.GetSendEndpoint(broker.QueueAddress(EntityNames.AgentQueue(agentId)))).Send(drain, cancellationToken);
         LogDraining(agentId, placement.LoadOf(agentId), drainTimeout.TotalSeconds);
 
         // Placement stops once the registry shows it Draining; what it was given until then finishes there too. An agent

@@ -74,11 +74,18 @@ public sealed class TestSystem : IAsyncDisposable
         return environment;
     }
 
-    /// <summary>Starts a coordinator (again, after a restart) and waits until /health/ready answers 200.</summary>
-    public async Task<CoordinatorProcess> StartCoordinatorAsync(string name = "coordinator")
+    /// <summary>
+    /// Starts a coordinator (again, after a restart; or one more, beside the others on PostgreSQL) and waits until /health/ready
+    /// answers 200; it is <see cref="Coordinator"/> and <see cref="Api"/> from then on. <paramref name="overrides"/> are this
+    /// one's own settings (a connection string through a proxy, say).
+    /// </summary>
+    public async Task<CoordinatorProcess> StartCoordinatorAsync(string name = "coordinator", IReadOnlyDictionary<string, string>? overrides = null)
     {
         var port = FreePort.Next();
-        var coordinator = Track(new CoordinatorProcess(name, CoordinatorEnvironment(port), WorkDirectory));
+        var environment = CoordinatorEnvironment(port);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+            environment[key] = value;
+        var coordinator = Track(new CoordinatorProcess(name, environment, WorkDirectory));
         var api = new CoordinatorApi(new Uri($"http://127.0.0.1:{port}"));
         await Eventually.Until(async () =>
             {
@@ -87,11 +94,24 @@ public sealed class TestSystem : IAsyncDisposable
                 return (await api.Http.GetAsync("/health/ready")).IsSuccessStatusCode;
             },
             TimeSpan.FromSeconds(60), $"{name} to be ready", () => coordinator.Output);
-        Api?.Dispose();
         Api = api;
         Coordinator = coordinator;
+        lock (_apis)
+            _apis[coordinator] = api;
         return coordinator;
     }
+
+    readonly Dictionary<CoordinatorProcess, CoordinatorApi> _apis = [];
+
+    /// <summary>The HTTP API of a coordinator started here (each keeps its own while the system lives).</summary>
+    public CoordinatorApi ApiOf(CoordinatorProcess coordinator)
+    {
+        lock (_apis)
+            return _apis[coordinator];
+    }
+
+    /// <summary>The PostgreSQL database's connection string (null with SQLite).</summary>
+    public string? PostgresConnectionString => _postgres?.ConnectionString;
 
     /// <summary>Environment every agent started from now on gets besides the broker's (tracing variables, say).</summary>
     public Dictionary<string, string> AgentSettings { get; } = [];
@@ -154,7 +174,9 @@ public sealed class TestSystem : IAsyncDisposable
             processes = [.. _processes];
         foreach (var process in processes)
             await process.DisposeAsync();
-        Api?.Dispose();
+        lock (_apis)
+            foreach (var api in _apis.Values)
+                api.Dispose();
         await Broker.DeleteVirtualHostAsync(VirtualHost);
         Broker.Dispose();
         if (_postgres is not null)

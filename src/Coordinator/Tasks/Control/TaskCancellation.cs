@@ -1,4 +1,5 @@
 using Coordinator.Contracts;
+using Coordinator.Hosting;
 using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
 using MassTransit;
@@ -18,6 +19,7 @@ public sealed partial class TaskCancellation(
     TaskLedger ledger,
     Scheduling.ScheduleStore schedules,
     IBus bus,
+    RabbitMqOptions broker,
     TimeProvider time,
     ILogger<TaskCancellation> logger)
 {
@@ -43,7 +45,7 @@ public sealed partial class TaskCancellation(
         })).WaitAsync(cancellationToken);
         if (held is not null)
         {
-            await (await bus.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(held.AgentId)}"))).Send(new CancelTask
+            await (await bus.GetSendEndpoint(broker.QueueAddress(EntityNames.AgentQueue(held.AgentId)))).Send(new CancelTask
             {
                 TaskId = taskId, AgentId = held.AgentId, Attempt = held.Attempt, Reason = reason, Timestamp = now,
             }, cancellationToken);

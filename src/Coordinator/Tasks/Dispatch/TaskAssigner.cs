@@ -1,4 +1,5 @@
 using Coordinator.Contracts;
+using Coordinator.Hosting;
 using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
 using MassTransit;
@@ -12,7 +13,7 @@ namespace Coordinator.Tasks.Dispatch;
 /// fails gives the reservation back.
 /// </summary>
 public sealed partial class TaskAssigner(TaskPlacement placement, TaskLedger ledger, Ownership.TaskPathOwnership ownership, CoordinatorOptions options,
-    TimeProvider time, ILogger<TaskAssigner> logger)
+    RabbitMqOptions broker, TimeProvider time, ILogger<TaskAssigner> logger)
 {
     public async Task AssignAsync(ISendEndpointProvider sender, DispatchTask task, string agentId, CancellationToken cancellationToken)
     {
@@ -39,7 +40,7 @@ public sealed partial class TaskAssigner(TaskPlacement placement, TaskLedger led
         }));
         try
         {
-            var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agentId)}"));
+            var endpoint = await sender.GetSendEndpoint(broker.QueueAddress(EntityNames.AgentQueue(agentId)));
             await endpoint.Send(TaskForms.Assignment(task, agentId, deadline, now, Math.Max(0, ownership.Epoch)), ctx =>
             {
                 // Returned by the broker, not silently dropped, when the agent's queue does not exist.

@@ -14,6 +14,7 @@ public sealed partial class TaskLedgerWriter(
     TaskLedger ledger,
     IDbContextFactory<CoordinatorDbContext> dbFactory,
     TaskPathOwnership ownership,
+    LeaseStore leases,
     DatabaseOptions database,
     IHostApplicationLifetime lifetime,
     ILogger<TaskLedgerWriter> logger) : BackgroundService
@@ -84,7 +85,7 @@ public sealed partial class TaskLedgerWriter(
         await using var db = dbFactory.CreateDbContext();
         var fenced = database.Provider == DatabaseProvider.Postgres;
         await using var transaction = fenced ? await db.Database.BeginTransactionAsync() : null;
-        if (fenced && !await LeaseStore.StillHeldAsync(db, ownership.InstanceId, ownership.Epoch, CancellationToken.None))
+        if (fenced && !await leases.StillHeldAsync(db, ownership.InstanceId, ownership.Epoch, CancellationToken.None))
             throw new TaskPathFencedException($"the task path's lease is no longer this coordinator's at epoch {ownership.Epoch}");
         var ids = batch.Select(u => u.TaskId).Distinct().ToList();
         var records = await db.Tasks().Where(t => ids.Contains(t.TaskId)).ToDictionaryAsync(t => t.TaskId, StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Coordinator.Contracts;
+using Coordinator.Hosting;
 using Coordinator.Tasks.Dispatch;
 using Coordinator.Tasks.Ledger;
 using Coordinator.Tasks.Placement;
@@ -13,7 +14,7 @@ namespace Coordinator.Tasks.Recovery;
 /// has (it had not started, and never will) is the task placed again, with its next attempt. Each task is asked about
 /// once; an agent that never answers keeps it (recovery or the watchdog cover an agent that is gone).
 /// </summary>
-public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger ledger, DispatchQueue dispatch, TimeProvider time, ILogger<AssignmentMover> logger)
+public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger ledger, DispatchQueue dispatch, RabbitMqOptions broker, TimeProvider time, ILogger<AssignmentMover> logger)
 {
     const int AskedMemory = 10_000;
     /// <summary>Tasks asked about: each is moved at most once (a move costs an attempt number, and moves must not chase each other).</summary>
@@ -34,7 +35,7 @@ public sealed partial class AssignmentMover(TaskPlacement placement, TaskLedger 
             if (_askedOrder.Count > AskedMemory)
                 _asked.Remove(_askedOrder.Dequeue());
         }
-        var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{EntityNames.AgentQueue(agentId)}"));
+        var endpoint = await sender.GetSendEndpoint(broker.QueueAddress(EntityNames.AgentQueue(agentId)));
         await endpoint.Send(new ReleaseAssignment
         {
             TaskId = taskId,
