@@ -7,7 +7,7 @@ namespace Coordinator.Bench;
 public sealed record BenchOptions
 {
     public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "recovery", "scale-response", "ramp", "all",
-        "fleet-soak", "fleet-large", "fleet-kill", "fleet-tasks", "fleet-silent", "fleet", "ledger"];
+        "fleet-soak", "fleet-large", "fleet-kill", "fleet-tasks", "fleet-silent", "fleet", "ledger", "queues"];
     static readonly string[] TaskTypes = ["echo", "sleep", "compute"];
 
     public int? Tasks { get; init; }
@@ -50,6 +50,8 @@ public sealed record BenchOptions
                              | fleet-tasks (1000 agents, 2000 tasks) | fleet-silent (1000 fall silent) | fleet (all five)
                              or, issue 13, ledger: --tasks (default 1,000,000) finished tasks in SQLite and PostgreSQL,
                              listings timed over them, then a retention run (not part of "all")
+                             or, issue 14, queues: echo throughput with classic queues, quorum queues on one node and
+                             quorum queues on a three-node cluster (scripts/rabbitmq-cluster.sh; not part of "all")
           --fleet N          simulated agents for the fleet scenarios (default: each scenario's own)
           --duration S       seconds a fleet soak lasts (default: each scenario's own)
           --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise;

@@ -5,19 +5,18 @@ using System.Text.Json;
 
 namespace Coordinator.Testing;
 
-/// <summary>The RabbitMQ management HTTP API on 127.0.0.1:15672, as an operator (or a non-.NET client) would use it.</summary>
+/// <summary>
+/// The RabbitMQ management HTTP API on 127.0.0.1:15672 (or another node's port), as an operator (or a non-.NET client) would use it.
+/// </summary>
 public sealed class BrokerManagement : IDisposable
 {
     public const string Host = "127.0.0.1";
 
-    readonly HttpClient _http = new()
-    {
-        BaseAddress = new Uri($"http://{Host}:15672/api/"),
-        Timeout = TimeSpan.FromSeconds(15),
-    };
+    readonly HttpClient _http;
 
-    public BrokerManagement()
+    public BrokerManagement(int port = 15672)
     {
+        _http = new HttpClient { BaseAddress = new Uri($"http://{Host}:{port}/api/"), Timeout = TimeSpan.FromSeconds(15) };
         _http.DefaultRequestHeaders.Authorization =
             new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
     }
@@ -101,7 +100,8 @@ public sealed class BrokerManagement : IDisposable
         var q = await response.Content.ReadFromJsonAsync<JsonElement>();
         return new QueueInfo(
             q.TryGetProperty("messages", out var m) ? m.GetInt32() : 0,
-            q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0);
+            q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0,
+            q.TryGetProperty("type", out var t) ? t.GetString() ?? "" : "");
     }
 
     public void Dispose() => _http.Dispose();
@@ -109,4 +109,4 @@ public sealed class BrokerManagement : IDisposable
 
 public sealed record BrokerMessage(string Payload, JsonElement Headers);
 
-public sealed record QueueInfo(int Messages, int Consumers);
+public sealed record QueueInfo(int Messages, int Consumers, string Type = "");

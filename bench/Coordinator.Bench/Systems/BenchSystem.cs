@@ -51,7 +51,21 @@ public abstract class BenchSystem : IAsyncDisposable
     public string VirtualHost { get; }
     public string WorkDirectory { get; }
     public IReadOnlyList<string> AgentIds => _agentIds;
-    protected BrokerManagement Broker { get; } = new();
+
+    /// <summary>
+    /// On the three-node cluster of <c>scripts/rabbitmq-cluster.sh</c> (AMQP 5681-5683, management 15681-15683), every process
+    /// given its node list, instead of the local broker.
+    /// </summary>
+    public bool OnCluster { get; init; }
+
+    /// <summary>The queues every process here declares: Classic or Quorum (RabbitMq:QueueType).</summary>
+    public string QueueType { get; init; } = "Classic";
+
+    BrokerManagement? _broker;
+
+    protected BrokerManagement Broker => _broker ??= new BrokerManagement(OnCluster ? 15681 : 15672);
+
+    static readonly int[] ClusterNodes = [1, 2, 3];
 
     protected static TimeSpan ProcessStartTimeout => StartTimeout;
 
@@ -67,12 +81,24 @@ public abstract class BenchSystem : IAsyncDisposable
 
     protected abstract Task StartProcessesAsync(CancellationToken cancellationToken);
 
-    protected Dictionary<string, string> BrokerEnvironment() => new()
+    protected Dictionary<string, string> BrokerEnvironment()
     {
-        ["RabbitMq__Host"] = BrokerManagement.Host,
-        ["RabbitMq__Port"] = "5672",
-        ["RabbitMq__VirtualHost"] = VirtualHost,
-    };
+        var environment = new Dictionary<string, string>
+        {
+            ["RabbitMq__Host"] = BrokerManagement.Host,
+            ["RabbitMq__Port"] = "5672",
+            ["RabbitMq__VirtualHost"] = VirtualHost,
+            ["RabbitMq__QueueType"] = QueueType,
+        };
+        if (OnCluster)
+            foreach (var n in ClusterNodes)
+            {
+                environment[$"RabbitMq__Nodes__{n - 1}__Host"] = BrokerManagement.Host;
+                environment[$"RabbitMq__Nodes__{n - 1}__Port"] = $"{5680 + n}";
+                environment[$"RabbitMq__Nodes__{n - 1}__ManagementPort"] = $"{15680 + n}";
+            }
+        return environment;
+    }
 
     protected HostProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
@@ -137,7 +163,10 @@ public abstract class BenchSystem : IAsyncDisposable
     {
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.UseCoordinatorBroker(new RabbitMqOptions { Host = BrokerManagement.Host, VirtualHost = VirtualHost }, "bench");
+            var broker = new RabbitMqOptions { Host = BrokerManagement.Host, VirtualHost = VirtualHost };
+            if (OnCluster)
+                broker.Nodes = [.. ClusterNodes.Select(n => new BrokerNode { Host = BrokerManagement.Host, Port = 5680 + n, ManagementPort = 15680 + n })];
+            cfg.UseCoordinatorBroker(broker, "bench");
             // The bench's own queue on coordinator.task-events; the event types it does not read are discarded.
             cfg.ReceiveEndpoint($"bench-events-{Tag}", e =>
             {
@@ -260,7 +289,7 @@ public abstract class BenchSystem : IAsyncDisposable
         }
         if (_virtualHostCreated)
             await Broker.DeleteVirtualHostAsync(VirtualHost);
-        Broker.Dispose();
+        _broker?.Dispose();
         try
         {
             Directory.Delete(WorkDirectory, recursive: true);

@@ -32,11 +32,11 @@ public sealed class Several_coordinators_under_steady_load(ITestOutputHelper out
         }
     }
 
-    /// <summary>The one live coordinator that owns the task path, once one does.</summary>
-    static Task<CoordinatorProcess?> OwnerAmongAsync(TestSystem system, IReadOnlyList<CoordinatorProcess> live, string what) =>
+    /// <summary>The one live coordinator that owns the task path, once one does (among those <paramref name="live"/> gives at each look).</summary>
+    static Task<CoordinatorProcess?> OwnerAmongAsync(TestSystem system, Func<IReadOnlyList<CoordinatorProcess>> live, string what) =>
         Eventually.Until(async () =>
             {
-                foreach (var coordinator in live)
+                foreach (var coordinator in live())
                     if (!coordinator.HasExited && await OwnsAsync(system.ApiOf(coordinator)))
                         return coordinator;
                 return null;
@@ -62,11 +62,12 @@ public sealed class Several_coordinators_under_steady_load(ITestOutputHelper out
         live.Add(await system.StartCoordinatorAsync("standby-2"));
         await system.StartActiveAgentsAsync(("steady-1", ["--concurrency", "4"]), ("steady-2", ["--concurrency", "4"]), ("steady-3", ["--concurrency", "4"]));
 
-        List<CoordinatorApi> Apis()
+        List<CoordinatorProcess> Live()
         {
             lock (live)
-                return live.Where(c => !c.HasExited).Select(system.ApiOf).ToList();
+                return live.Where(c => !c.HasExited).ToList();
         }
+        List<CoordinatorApi> Apis() => Live().Select(system.ApiOf).ToList();
         var load = new SteadyLoad("killed-owner", Apis, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(4));
         var takeovers = new List<TimeSpan>();
         var rounds = Stopwatch.StartNew();
@@ -76,16 +77,15 @@ public sealed class Several_coordinators_under_steady_load(ITestOutputHelper out
             var due = TimeSpan.FromSeconds(20 * round) - rounds.Elapsed;
             if (due > TimeSpan.Zero)
                 await Task.Delay(due);
-            List<CoordinatorProcess> running;
-            lock (live)
-                running = [.. live];
-            var owner = (await OwnerAmongAsync(system, running, $"an owner before kill {round}"))!;
+            var owner = (await OwnerAmongAsync(system, Live, $"an owner before kill {round}"))!;
             owner.Kill();
             var clock = Stopwatch.StartNew();
             lock (live)
                 live.Remove(owner);
-            var replacement = system.StartCoordinatorAsync($"standby-{round + 2}"); // as a supervisor would start it again
-            var next = (await OwnerAmongAsync(system, running.Where(c => c != owner).ToList(), $"a standby to take over after kill {round}"))!;
+            // Started again, as a supervisor would: a standby from the moment it is up (it may even be the one that takes over).
+            var replacement = system.StartCoordinatorAsync($"standby-{round + 2}");
+            var next = (await OwnerAmongAsync(system, () => [.. Live(), .. system.Coordinators().Except(live)],
+                $"a standby to take over after kill {round}"))!;
             takeovers.Add(clock.Elapsed);
             output.WriteLine($"kill {round} at {rounds.Elapsed.TotalSeconds:0} s: {owner.Name} killed, {next.Name} owned the task path {clock.Elapsed.TotalSeconds:0.00} s later; {load.Count} tasks accepted so far");
             var started = await replacement;
@@ -121,7 +121,7 @@ public sealed class Several_coordinators_under_steady_load(ITestOutputHelper out
 
         proxy.Partition(); // no byte between the owner and PostgreSQL from now on; nothing closes either
         var clock = Stopwatch.StartNew();
-        await OwnerAmongAsync(system, [standby], "the standby to take over from the cut-off owner");
+        await OwnerAmongAsync(system, () => [standby], "the standby to take over from the cut-off owner");
         output.WriteLine($"owner cut off from PostgreSQL: the standby owned the task path {clock.Elapsed.TotalSeconds:0.00} s later");
         await Eventually.Until(() => Task.FromResult(owner.HasExited), exited => exited, TimeSpan.FromSeconds(90), "the cut-off owner to stop",
             system.Diagnostics);

@@ -15,42 +15,58 @@ public sealed class TestSystem : IAsyncDisposable
     readonly PostgresDatabase? _postgres;
     readonly Dictionary<string, string> _coordinatorSettings;
 
-    TestSystem(string virtualHost, string workDirectory, PostgresDatabase? postgres, Dictionary<string, string> coordinatorSettings)
+    readonly BrokerCluster? _cluster;
+
+    TestSystem(string virtualHost, string workDirectory, PostgresDatabase? postgres, Dictionary<string, string> coordinatorSettings,
+        BrokerCluster? cluster)
     {
         VirtualHost = virtualHost;
         WorkDirectory = workDirectory;
         _postgres = postgres;
         _coordinatorSettings = coordinatorSettings;
+        _cluster = cluster;
+        Broker = new BrokerManagement(cluster?.ManagementPort(1) ?? 15672);
     }
 
     public string VirtualHost { get; }
     public string WorkDirectory { get; }
-    public BrokerManagement Broker { get; } = new();
+
+    /// <summary>The broker's management API: the local node's, or the first cluster node's.</summary>
+    public BrokerManagement Broker { get; }
     public CoordinatorApi Api { get; private set; } = null!;
     public CoordinatorProcess Coordinator { get; private set; } = null!;
 
     public string DatabaseDescription => _postgres is null ? "SQLite" : "PostgreSQL";
 
-    /// <summary>Creates the virtual host and database; starts the coordinator unless told not to.</summary>
+    /// <summary>
+    /// Creates the virtual host and database; starts the coordinator unless told not to. With a <paramref name="cluster"/>, every
+    /// process here connects to its three nodes and declares quorum queues.
+    /// </summary>
     public static async Task<TestSystem> StartAsync(bool postgres = false, bool startCoordinator = true,
-        Dictionary<string, string>? coordinatorSettings = null)
+        Dictionary<string, string>? coordinatorSettings = null, BrokerCluster? cluster = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         var workDirectory = Path.Combine(Path.GetTempPath(), "coordinator-tests", id);
         Directory.CreateDirectory(workDirectory);
         var system = new TestSystem($"test-{id}", workDirectory, postgres ? await PostgresDatabase.CreateAsync() : null,
-            coordinatorSettings ?? []);
+            coordinatorSettings ?? [], cluster);
         await system.Broker.CreateVirtualHostAsync(system.VirtualHost);
         if (startCoordinator)
             await system.StartCoordinatorAsync();
         return system;
     }
 
-    Dictionary<string, string> BrokerEnvironment() => new()
+    Dictionary<string, string> BrokerEnvironment()
     {
-        ["RabbitMq__Host"] = "127.0.0.1",
-        ["RabbitMq__VirtualHost"] = VirtualHost,
-    };
+        var environment = new Dictionary<string, string>
+        {
+            ["RabbitMq__Host"] = "127.0.0.1",
+            ["RabbitMq__VirtualHost"] = VirtualHost,
+        };
+        foreach (var (key, value) in _cluster?.Environment ?? new Dictionary<string, string>())
+            environment[key] = value;
+        return environment;
+    }
 
     public Dictionary<string, string> CoordinatorEnvironment(int port)
     {
@@ -102,6 +118,13 @@ public sealed class TestSystem : IAsyncDisposable
     }
 
     readonly Dictionary<CoordinatorProcess, CoordinatorApi> _apis = [];
+
+    /// <summary>Every coordinator started here that is still running (started and ready).</summary>
+    public IReadOnlyList<CoordinatorProcess> Coordinators()
+    {
+        lock (_apis)
+            return _apis.Keys.Where(c => !c.HasExited).ToList();
+    }
 
     /// <summary>The HTTP API of a coordinator started here (each keeps its own while the system lives).</summary>
     public CoordinatorApi ApiOf(CoordinatorProcess coordinator)
