@@ -64,6 +64,9 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
             case "queues":
                 await QueuesAsync();
                 break;
+            case "takeover":
+                await new TakeoverScenario(options, output, cancellationToken).RunAsync();
+                break;
             case "ledger":
                 await new LedgerScenario(options, output, cancellationToken).RunAsync();
                 break;

@@ -32,10 +32,11 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
     /// <summary>The coordinator's HTTP API (base address set once started).</summary>
     public HttpClient Api => _api;
 
-    protected override async Task StartProcessesAsync(CancellationToken cancellationToken)
+    /// <summary>The coordinator's process once started (the first, when more are started beside it).</summary>
+    public HostProcess? Coordinator => _coordinator;
+
+    Dictionary<string, string> CoordinatorEnvironment(int port)
     {
-        var port = FreePort.Next();
-        _api.BaseAddress = new Uri($"http://127.0.0.1:{port}");
         var environment = BrokerEnvironment();
         environment["Coordinator__HttpUrl"] = $"http://127.0.0.1:{port}";
         environment["Coordinator__LoadBalancingStrategy"] = Strategy;
@@ -45,7 +46,41 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
             environment[key] = value;
         foreach (var (key, value) in Overrides)
             environment[key] = value;
-        _coordinator = Start("coordinator", RepositoryPaths.CoordinatorDll, [], environment);
+        return environment;
+    }
+
+    /// <summary>
+    /// One more coordinator with the same settings (on PostgreSQL: a standby of the first, or its successor), on a port of its
+    /// own; returns once its /health/ready answers (200 or 503: it is up).
+    /// </summary>
+    public async Task<(HostProcess Process, HttpClient Api)> StartAnotherCoordinatorAsync(string name, CancellationToken cancellationToken)
+    {
+        var port = FreePort.Next();
+        var process = Start(name, RepositoryPaths.CoordinatorDll, [], CoordinatorEnvironment(port));
+        var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await Poll.UntilAsync(async () =>
+            {
+                if (process.HasExited)
+                    throw new InvalidOperationException($"{name} exited with code {process.ExitCode}\n{process.Output}");
+                try
+                {
+                    using var response = await api.GetAsync("/health/ready", cancellationToken);
+                    return true;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            ProcessStartTimeout, $"{name} to answer", () => process.Output, cancellationToken);
+        return (process, api);
+    }
+
+    protected override async Task StartProcessesAsync(CancellationToken cancellationToken)
+    {
+        var port = FreePort.Next();
+        _api.BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        _coordinator = Start("coordinator", RepositoryPaths.CoordinatorDll, [], CoordinatorEnvironment(port));
 
         await Poll.UntilAsync(async () =>
             {
