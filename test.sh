@@ -32,9 +32,9 @@ status=0
 for project in tests/Coordinator.UnitTests tests/Coordinator.CliTests tests/Coordinator.IntegrationTests; do
   step "$project"
   name=$(basename "$project")
-  # Bounded: a hung suite fails the run instead of eating CI's time.
+  # Bounded: a hung suite fails the run instead of eating CI's time (the integration suite takes about 15 minutes).
   set +e
-  timeout 1200 dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee "$results/$name.log"
+  timeout 1800 dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 5m 2>&1 | tee "$results/$name.log"
   code=${PIPESTATUS[0]}
   set -e
   [ "$code" -eq 0 ] || status=1

@@ -18,6 +18,8 @@ public class When_configuration_is_invalid
         { "Scaling:ScaleDownThreshold", "0.9", "Scaling:ScaleDownThreshold: must be below ScaleUpThreshold" },
         { "Scaling:MinAgents", "50", "Scaling:MinAgents: must not exceed MaxAgents" },
         { "RabbitMq:Port", "70000", "RabbitMq:Port" },
+        { "RabbitMq:Nodes:0:Port", "0", "RabbitMq:Nodes:0:Port" },
+        { "RabbitMq:Nodes:0:ManagementPort", "15672", "RabbitMq:Nodes:0:Host" },
         { "Database:ConnectionString", "", "Database:ConnectionString" },
     };
 

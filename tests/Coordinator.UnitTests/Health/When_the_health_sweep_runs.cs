@@ -42,6 +42,8 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
             .AddSingleton<AssignmentWatchdog>()
             .AddSingleton<RecoveryMetrics>()
             .AddSingleton<Coordinator.Ownership.TaskPathOwnership>()
+            .AddSingleton(new Coordinator.Ownership.OwnershipOptions())
+            .AddSingleton<Coordinator.Ownership.LeaseStore>()
             .AddSingleton(new DatabaseOptions())
             .AddSingleton<Microsoft.Extensions.Hosting.IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>()
             .AddTaskDistribution()
