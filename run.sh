@@ -45,6 +45,7 @@ trap 'stop_all $?' EXIT
 
 # A session (and process group) of its own: Ctrl-C reaches this script, which stops the coordinator in order,
 # and every agent the coordinator starts shares its group, so nothing it started can outlive this script.
+DOTNET_ENVIRONMENT=Development \
 Coordinator__HttpUrl="$HTTP_URL" \
 Database__ConnectionString="${Database__ConnectionString:-Data Source=$RUN_DIR/coordinator.db}" \
 Scaling__Enabled=true Scaling__MinAgents="$MIN_AGENTS" Scaling__MaxAgents="$MAX_AGENTS" \
@@ -77,6 +78,9 @@ cat <<INFO
   Prometheus:     $HTTP_URL/metrics
   CLI:            dotnet src/Cli/bin/Release/net10.0/coordinator-cli.dll watch   (or: scaling, agents, submit ...)
   RabbitMQ UI:    http://127.0.0.1:15672   (guest / guest)
+  API keys:       none needed from this machine (Development: loopback is trusted). From elsewhere, make one:
+                    dotnet src/Cli/bin/Release/net10.0/coordinator-cli.dll keys new --name me --role operator
+                  and start run.sh with the Api__Keys__0__* lines it prints; send the key as X-Api-Key (or at $HTTP_URL/login)
 
   Try: kill -9 an agent (its pid is in $HTTP_URL/api/agents) and watch a replacement come up;
        publish a backlog from any AMQP client, e.g. (amqp-tools, one message per line)

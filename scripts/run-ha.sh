@@ -67,7 +67,8 @@ supervise() {
   trap '[ -n "$child" ] && kill -TERM "$child" 2>/dev/null; for _ in $(seq 1 150); do kill -0 "$child" 2>/dev/null || break; sleep 0.2; done; kill -KILL "$child" 2>/dev/null; exit 0' TERM
   while [ ! -e "$STOP_FLAG" ]; do
     local started=$SECONDS
-    Coordinator__HttpUrl="http://127.0.0.1:$port" dotnet src/Coordinator/bin/Release/net10.0/Coordinator.dll \
+    DOTNET_ENVIRONMENT=Development Coordinator__HttpUrl="http://127.0.0.1:$port" \
+      dotnet src/Coordinator/bin/Release/net10.0/Coordinator.dll \
       >>"$RUN_DIR/logs/coordinator-$n.log" 2>&1 &
     child=$!
     echo "$child" >"$RUN_DIR/coordinator-$n.pid"

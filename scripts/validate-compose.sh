@@ -35,6 +35,8 @@ else
 fi
 
 # `config` needs no engine; it parses, interpolates and checks the file against the schema.
+# A placeholder for the one value the file demands from the environment (an API key's hash), unless one is given.
+export COORDINATOR_API_KEY_HASH="${COORDINATOR_API_KEY_HASH:-sha256:$(printf '0%.0s' $(seq 1 64))}"
 if ! resolved="$("${compose[@]}" -f "$file" config 2>&1)"; then
   printf '%s\n' "$resolved" >&2
   log "$file is INVALID (${compose[*]})"

@@ -38,7 +38,16 @@ public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
     {
         if (JsonNode.Parse(ref reader) is not JsonObject task)
             throw new JsonException("a task must be a JSON object");
-        var keys = task.Select(p => p.Key).ToList();
+        List<string> keys;
+        try
+        {
+            keys = task.Select(p => p.Key).ToList();
+        }
+        catch (ArgumentException ex)
+        {
+            // JsonObject refuses a property given twice only when it is first read: say so, as the malformed JSON it is.
+            throw new JsonException($"the task names a property twice ({ex.Message.Split("Key: ").LastOrDefault()?.Split(' ')[0] ?? "?"})", ex);
+        }
         bool Has(string name) => keys.Any(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
         var snake = Names.Where(n => Has(n.Snake)).ToList();
         var camel = Names.Where(n => Has(n.Camel) && n.Camel != "resources").Select(n => n.Camel).ToList();

@@ -76,6 +76,25 @@ public sealed class CoordinatorOptions : IValidatableObject
     [Range(0, 64 * 1024 * 1024)]
     public int MaxPayloadBytes { get; set; } = 256 * 1024;
 
+    /// <summary>Largest HTTP request body taken, in bytes (413 beyond it).</summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Deepest nesting of a task's payload (objects and arrays within each other); a deeper one is refused with a reason.</summary>
+    [Range(1, 60)]
+    public int MaxPayloadDepth { get; set; } = 32;
+
+    /// <summary>
+    /// Most messages kept in each of the coordinator's error queues (<c>*_error</c>, <c>*_skipped</c>): older ones are dropped
+    /// first. Applied as a RabbitMQ operator policy, so it holds whatever policies the broker's operators add.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int ErrorQueueMaxLength { get; set; } = 10_000;
+
+    /// <summary>Longest a message is kept in an error queue.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan ErrorQueueMaxAge { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How long an agent Failed or Unregistered is remembered (listed, and its row kept) before it is forgotten.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "365.00:00:00")]
     public TimeSpan AgentRetention { get; set; } = TimeSpan.FromHours(1);

@@ -69,6 +69,9 @@ public class HostProcess : IAsyncDisposable
 
     void Signal(int signal)
     {
+        // A process that has exited has been reaped: its id may already be another process's, which must not get the signal.
+        if (_process.HasExited)
+            return;
         if (kill(_process.Id, signal) != 0)
             throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
     }

@@ -17,11 +17,17 @@ public static class CliApplication
             Description = $"The coordinator's address (default: ${CliEnvironment.UrlVariable}, else {CliEnvironment.DefaultUrl})",
             Recursive = true,
         };
-        var runner = new CommandRunner(environment, url);
+        var apiKey = new Option<string?>("--api-key")
+        {
+            Description = $"An API key for the coordinator (default: ${CliEnvironment.ApiKeyVariable}); needed unless it is open to this machine",
+            Recursive = true,
+        };
+        var runner = new CommandRunner(environment, url, apiKey);
 
         var root = new RootCommand("Command-line client of the coordinator: submit tasks, list agents and tasks, scale and watch the fleet.")
         {
             url,
+            apiKey,
             new SubmitCommand(environment, runner).Build(),
             new AgentsCommand(environment, runner).Build(),
             new TasksCommand(environment, runner).Build(),
@@ -32,6 +38,7 @@ public static class CliApplication
             new LimitsCommand(environment, runner).Build(),
             new ScalingCommand(environment, runner).Build(),
             new WatchCommand(environment, runner).Build(),
+            new Keys.KeysCommand(environment).Build(),
         };
         return root;
     }

@@ -6,6 +6,7 @@ namespace CoordinatorCli.Hosting;
 public sealed record CliEnvironment
 {
     public const string UrlVariable = "COORDINATOR_URL";
+    public const string ApiKeyVariable = "COORDINATOR_API_KEY";
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     public required IAnsiConsole Out { get; init; }

@@ -6,9 +6,10 @@ namespace CoordinatorCli.Hosting;
 
 /// <summary>
 /// Runs one command against the coordinator: resolves the address (--url, then COORDINATOR_URL, then the
-/// default), creates the client, and turns each kind of failure into its message and exit code.
+/// default) and the API key (--api-key, then COORDINATOR_API_KEY, else none), creates the client, and turns each kind of
+/// failure into its message and exit code.
 /// </summary>
-public sealed class CommandRunner(CliEnvironment environment, Option<string?> urlOption)
+public sealed class CommandRunner(CliEnvironment environment, Option<string?> urlOption, Option<string?> apiKeyOption)
 {
     public async Task<int> RunAsync(ParseResult parseResult, Func<CoordinatorClient, Task<int>> action, CancellationToken cancellationToken)
     {
@@ -16,6 +17,11 @@ public sealed class CommandRunner(CliEnvironment environment, Option<string?> ur
         {
             var baseAddress = ResolveBaseAddress(parseResult);
             using var http = environment.CreateHttpClient(baseAddress);
+            var key = parseResult.GetValue(apiKeyOption);
+            if (string.IsNullOrWhiteSpace(key))
+                key = environment.GetEnvironmentVariable(CliEnvironment.ApiKeyVariable);
+            if (!string.IsNullOrWhiteSpace(key))
+                http.DefaultRequestHeaders.Add("X-Api-Key", key.Trim());
             return await action(new CoordinatorClient(http));
         }
         catch (CliUsageException e)

@@ -1,3 +1,4 @@
+using Coordinator.Api.Security;
 using Coordinator.Health;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Prometheus;
@@ -9,6 +10,10 @@ public static class ApiRegistration
     public static IServiceCollection AddCoordinatorApi(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+        services.AddApiSecurity();
+        // A body or parameter that does not bind throws, so the request shield answers it with JSON naming the problem
+        // (by default, outside Development, it would be a 400 with an empty body).
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.AddSingleton<Observability.CoordinatorMetrics>();
         services.AddSingleton<Observability.SystemFigures>();
@@ -22,7 +27,10 @@ public static class ApiRegistration
     /// </summary>
     public static WebApplication MapCoordinatorApi(this WebApplication app)
     {
+        app.UseRequestShield();
+        app.UseApiKeys();
         app.UseOwnerWrites();
+        app.MapLogin();
         app.MapOpenApi();
         app.MapAgentEndpoints();
         app.MapTaskEndpoints();

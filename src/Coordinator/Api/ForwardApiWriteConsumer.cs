@@ -11,7 +11,7 @@ namespace Coordinator.Api;
 /// and answered exactly as if it had come here) and answers with its status and body.
 /// </summary>
 public sealed partial class ForwardApiWriteConsumer(IHttpClientFactory clients, CoordinatorOptions options, TaskPathOwnership ownership,
-    TimeProvider time, ILogger<ForwardApiWriteConsumer> logger) : IConsumer<ForwardApiWrite>
+    Security.ApiAccess access, TimeProvider time, ILogger<ForwardApiWriteConsumer> logger) : IConsumer<ForwardApiWrite>
 {
     public const string ForwardedHeader = "X-Forwarded-By-Coordinator";
 
@@ -26,6 +26,8 @@ public sealed partial class ForwardApiWriteConsumer(IHttpClientFactory clients, 
             request.Content = new StringContent(write.Body, Encoding.UTF8, type);
         }
         request.Headers.Add(ForwardedHeader, write.ForwardedBy);
+        // The standby checked the caller's key; this process's own token lets the write through here.
+        request.Headers.Add(Security.ApiAccess.InternalHeader, access.InternalToken);
         using var client = clients.CreateClient(nameof(ForwardApiWriteConsumer));
         using var response = await client.SendAsync(request, context.CancellationToken);
         LogForwarded(write.Method, write.PathAndQuery, write.ForwardedBy, (int)response.StatusCode);

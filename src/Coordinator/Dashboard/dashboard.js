@@ -30,14 +30,31 @@ function replaceChildren(parent, children) {
   parent.replaceChildren(...children);
 }
 
+// Without a key (or with one no longer known) the API answers 401: the key is asked for at /login.
+function signInIfAsked(response) {
+  if (response.status === 401) window.location.assign("/login");
+}
+
+// The anti-forgery token set beside the key's cookie at /login, echoed in a header on every change.
+function csrfToken() {
+  const match = document.cookie.split("; ").find((c) => c.startsWith("coordinator-csrf="));
+  return match ? decodeURIComponent(match.substring("coordinator-csrf=".length)) : "";
+}
+
 async function getJson(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-store" });
+  signInIfAsked(response);
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return response.json();
 }
 
 async function post(path, body) {
-  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body ?? {}) });
+  const response = await fetch(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Csrf-Token": csrfToken() },
+    body: JSON.stringify(body ?? {}),
+  });
+  signInIfAsked(response);
   if (!response.ok) {
     let detail = "";
     try { detail = (await response.json()).error ?? ""; } catch { /* not JSON */ }

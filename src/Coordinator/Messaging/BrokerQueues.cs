@@ -11,7 +11,7 @@ namespace Coordinator.Messaging;
 /// Queue inspection and clean-up through the broker's management HTTP API: any node of a cluster answers for all of it, so a
 /// node that does not answer is passed over for the next, and the one that answered is asked first next time.
 /// </summary>
-public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions options)
+public sealed partial class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions options)
 {
     int _preferred;
 
@@ -105,4 +105,50 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
             response.EnsureSuccessStatusCode();
         return true;
     }
+
+    /// <summary>The error and skipped queues of this virtual host (<c>*_error</c>, <c>*_skipped</c>) and their messages; null when the broker cannot be asked.</summary>
+    public async Task<IReadOnlyList<(string Queue, int Messages)>?> ErrorQueuesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await SendAsync(http => http.GetAsync($"queues/{Uri.EscapeDataString(options.VirtualHost)}?columns=name,messages", cancellationToken),
+                cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var queues = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            return queues.EnumerateArray()
+                .Select(q => (Queue: q.GetProperty("name").GetString() ?? "", Messages: q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 0))
+                .Where(q => ErrorQueue().IsMatch(q.Queue))
+                .ToList();
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The names of the queues MassTransit parks what it could not consume in.</summary>
+    public const string ErrorQueuePattern = "(_error|_skipped)$";
+
+    [System.Text.RegularExpressions.GeneratedRegex(ErrorQueuePattern)]
+    private static partial System.Text.RegularExpressions.Regex ErrorQueue();
+
+    /// <summary>
+    /// Bounds every error queue of this virtual host, as an operator policy (it holds whatever user policies are set beside
+    /// it): at most <paramref name="maxLength"/> messages (the oldest dropped first), none older than <paramref name="maxAge"/>.
+    /// </summary>
+    public async Task BoundErrorQueuesAsync(int maxLength, TimeSpan maxAge, CancellationToken cancellationToken)
+    {
+        var policy = new
+        {
+            pattern = ErrorQueuePattern,
+            definition = new Dictionary<string, object> { ["max-length"] = maxLength, ["message-ttl"] = (long)maxAge.TotalMilliseconds },
+            priority = 0,
+            apply_to = "queues",
+        };
+        using var response = await SendAsync(http => http.PutAsJsonAsync(
+            $"operator-policies/{Uri.EscapeDataString(options.VirtualHost)}/{ErrorQueuePolicyName}", policy, cancellationToken), cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public const string ErrorQueuePolicyName = "coordinator-error-queues";
 }

@@ -91,6 +91,9 @@ public sealed class CoordinatorMetrics
         var meanDuration = factory.CreateGauge("coordinator_agent_average_task_seconds", "Mean run time of the completed attempts, per live agent.",
             new GaugeConfiguration { LabelNames = ["agent_id"] });
         var lag = factory.CreateGauge("coordinator_heartbeat_lag_seconds", "How far the coordinator is behind on heartbeats (the backlog divided by its intake rate).");
+        var errorQueues = factory.CreateGauge("coordinator_error_queue_messages",
+            "Messages parked in each error or skipped queue (bounded by Coordinator:ErrorQueueMaxLength and ErrorQueueMaxAge).",
+            new GaugeConfiguration { LabelNames = ["queue"] });
 
         var registry = services.GetRequiredService<AgentRegistry>();
         var demand = services.GetRequiredService<TaskDemand>();
@@ -115,6 +118,8 @@ public sealed class CoordinatorMetrics
                 foreach (var (status, count) in await scope.ServiceProvider.GetRequiredService<TaskQueries>().CountByStatusAsync(timeout.Token))
                     tasks.WithLabels(status).Set(count);
                 backlog.Set((await queues.DepthAsync(EntityNames.DispatchQueue, timeout.Token) ?? 0) + placement.Waiting.Count);
+                foreach (var (queue, messages) in await queues.ErrorQueuesAsync(timeout.Token) ?? [])
+                    errorQueues.WithLabels(queue).Set(messages);
             }
             catch (Exception ex) when (ex is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {

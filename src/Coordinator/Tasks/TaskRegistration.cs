@@ -42,6 +42,7 @@ public static class TaskRegistration
         services.AddPlacementStrategy<WeightedStrategy>();
         services.AddHttpClient();
         services.AddSingleton<Messaging.BrokerQueues>();
+        services.AddHostedService<Messaging.ErrorQueueBounds>();
         services.AddSingleton<Messaging.QueueConsumerProbe>();
         services.AddSingleton<TaskDemand>();
         services.AddSingleton<Recovery.AssignmentMover>();

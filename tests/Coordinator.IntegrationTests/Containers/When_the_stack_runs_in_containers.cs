@@ -13,6 +13,8 @@ namespace Coordinator.IntegrationTests.Containers;
 public sealed class When_the_stack_runs_in_containers(ITestOutputHelper output) : IAsyncLifetime
 {
     readonly string _project = $"coordtest{Guid.NewGuid().ToString("N")[..8]}";
+    // An operator key of the test's own: the compose file admits the API only with one (its hash from the environment).
+    readonly string _apiKey = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
     readonly Dictionary<string, string> _environment = new()
     {
         ["COORDINATOR_HTTP_PORT"] = FreePort.Next().ToString(),
@@ -25,7 +27,9 @@ public sealed class When_the_stack_runs_in_containers(ITestOutputHelper output) 
     public Task InitializeAsync()
     {
         DockerEngine.EnsureReady();
-        _api = new CoordinatorApi(new Uri($"http://127.0.0.1:{_environment["COORDINATOR_HTTP_PORT"]}"));
+        _environment["COORDINATOR_API_KEY_HASH"] = "sha256:" + Convert.ToHexStringLower(
+            System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_apiKey)));
+        _api = new CoordinatorApi(new Uri($"http://127.0.0.1:{_environment["COORDINATOR_HTTP_PORT"]}"), _apiKey);
         return Task.CompletedTask;
     }
 

@@ -7,11 +7,19 @@ using Coordinator.Contracts;
 namespace Coordinator.IntegrationTests.Infrastructure;
 
 /// <summary>The coordinator's HTTP API as a client sees it.</summary>
-public sealed class CoordinatorApi(Uri baseAddress) : IDisposable
+public sealed class CoordinatorApi : IDisposable
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    readonly HttpClient _http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    readonly HttpClient _http;
+
+    /// <summary>A client of the API at <paramref name="baseAddress"/>, sending <paramref name="apiKey"/> as X-Api-Key when given.</summary>
+    public CoordinatorApi(Uri baseAddress, string? apiKey = null)
+    {
+        _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        if (apiKey is not null)
+            _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+    }
 
     public HttpClient Http => _http;
 

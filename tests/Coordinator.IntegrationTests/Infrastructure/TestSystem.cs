@@ -31,6 +31,9 @@ public sealed class TestSystem : IAsyncDisposable
     public string VirtualHost { get; }
     public string WorkDirectory { get; }
 
+    /// <summary>The API key every <see cref="CoordinatorApi"/> made here sends (null: none; the coordinators are open to loopback).</summary>
+    public string? ApiKey { get; private init; }
+
     /// <summary>The broker's management API: the local node's, or the first cluster node's.</summary>
     public BrokerManagement Broker { get; }
     public CoordinatorApi Api { get; private set; } = null!;
@@ -43,13 +46,13 @@ public sealed class TestSystem : IAsyncDisposable
     /// process here connects to its three nodes and declares quorum queues.
     /// </summary>
     public static async Task<TestSystem> StartAsync(bool postgres = false, bool startCoordinator = true,
-        Dictionary<string, string>? coordinatorSettings = null, BrokerCluster? cluster = null)
+        Dictionary<string, string>? coordinatorSettings = null, BrokerCluster? cluster = null, string? apiKey = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         var workDirectory = Path.Combine(Path.GetTempPath(), "coordinator-tests", id);
         Directory.CreateDirectory(workDirectory);
         var system = new TestSystem($"test-{id}", workDirectory, postgres ? await PostgresDatabase.CreateAsync() : null,
-            coordinatorSettings ?? [], cluster);
+            coordinatorSettings ?? [], cluster) { ApiKey = apiKey };
         await system.Broker.CreateVirtualHostAsync(system.VirtualHost);
         if (startCoordinator)
             await system.StartCoordinatorAsync();
@@ -72,6 +75,8 @@ public sealed class TestSystem : IAsyncDisposable
     {
         var environment = BrokerEnvironment();
         environment["Coordinator__HttpUrl"] = $"http://127.0.0.1:{port}";
+        // The tests talk to it from this machine, as ./run.sh's user does (Production would ask them for a key).
+        environment["Api__OpenTo"] = "Loopback";
         environment["Coordinator__HeartbeatInterval"] = HeartbeatInterval.ToString();
         environment["Coordinator__FailureThreshold"] = FailureThreshold.ToString();
         environment["Coordinator__HealthSweepInterval"] = SweepInterval.ToString();
@@ -102,7 +107,7 @@ public sealed class TestSystem : IAsyncDisposable
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
             environment[key] = value;
         var coordinator = Track(new CoordinatorProcess(name, environment, WorkDirectory));
-        var api = new CoordinatorApi(new Uri($"http://127.0.0.1:{port}"));
+        var api = new CoordinatorApi(new Uri($"http://127.0.0.1:{port}"), ApiKey);
         await Eventually.Until(async () =>
             {
                 if (coordinator.HasExited)

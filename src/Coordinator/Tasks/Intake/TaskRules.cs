@@ -24,6 +24,8 @@ public sealed partial class TaskRules(CoordinatorOptions options, ResourceLimits
             return "taskType is missing";
         if (task.TaskType.Length > 128)
             return "taskType is longer than 128 characters";
+        if (Unreadable(task.TaskType))
+            return "taskType contains a control character or bytes that were not UTF-8";
         if (task.Priority is < 0 or > 9)
             return $"priority {task.Priority} is out of range: use 0 to 9 (higher first)";
         if (task.Deadline is { } deadline && deadline <= time.GetUtcNow())
@@ -34,11 +36,36 @@ public sealed partial class TaskRules(CoordinatorOptions options, ResourceLimits
             return $"deadline {end:O} is not after runAt {start:O}";
         if (task.RequiredCapabilities?.Any(string.IsNullOrWhiteSpace) == true)
             return "requiredCapabilities contains an empty entry";
+        if (task.RequiredCapabilities?.Any(c => c.Length > 128 || Unreadable(c)) == true)
+            return "requiredCapabilities contains an entry longer than 128 characters, or with a control character or bytes that were not UTF-8";
         if (task.Payload is { } payload && payload.GetRawText().Length > options.MaxPayloadBytes)
             return $"payload is {payload.GetRawText().Length} bytes; the limit is {options.MaxPayloadBytes}";
+        if (task.Payload is { } nested && Depth(nested, options.MaxPayloadDepth + 1) > options.MaxPayloadDepth)
+            return $"payload is nested deeper than {options.MaxPayloadDepth} levels (Coordinator:MaxPayloadDepth)";
         if (task.Resources is { } requested && ResourceRules.CheckLimits(requested, limits) is { } tooMuch)
             return tooMuch;
         return null;
+    }
+
+    /// <summary>A name with a control character, or with U+FFFD (what bytes that were not UTF-8 are read as).</summary>
+    static bool Unreadable(string name) => name.Any(c => char.IsControl(c) || c == '\uFFFD');
+
+    /// <summary>How deep objects and arrays nest in a JSON value, counted up to <paramref name="stop"/> at most.</summary>
+    static int Depth(System.Text.Json.JsonElement element, int stop)
+    {
+        if (stop <= 0 || element.ValueKind is not (System.Text.Json.JsonValueKind.Object or System.Text.Json.JsonValueKind.Array))
+            return 0;
+        var deepest = 0;
+        var children = element.ValueKind == System.Text.Json.JsonValueKind.Object
+            ? element.EnumerateObject().Select(p => p.Value)
+            : element.EnumerateArray();
+        foreach (var child in children)
+        {
+            deepest = Math.Max(deepest, Depth(child, stop - 1));
+            if (deepest >= stop - 1)
+                break;
+        }
+        return deepest + 1;
     }
 
     /// <summary>
