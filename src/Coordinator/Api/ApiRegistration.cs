@@ -29,6 +29,7 @@ public static class ApiRegistration
     {
         app.UseRequestShield();
         app.UseApiKeys();
+        app.UseUtf8Bodies();
         app.UseOwnerWrites();
         app.MapLogin();
         app.MapOpenApi();

@@ -3,10 +3,11 @@ using System.Text.Unicode;
 namespace Coordinator.Api;
 
 /// <summary>
-/// First on every request: a body larger than <c>Coordinator:MaxRequestBodyBytes</c> is refused (413), a body that is not
-/// valid UTF-8 is refused (400) before any route reads it, and any request the routes cannot take (a body that does not
-/// bind, or a fault of the coordinator's own) gets a JSON answer naming the problem instead of an empty one. The process
-/// goes on serving everyone else either way.
+/// First on every request: a body declared larger than <c>Coordinator:MaxRequestBodyBytes</c> is refused (413), and any
+/// request the routes cannot take (a body that does not bind, or a fault of the coordinator's own) gets a JSON answer naming
+/// the problem instead of an empty one. Then, once the caller's key has been checked (<see cref="UseUtf8Bodies"/>), a body
+/// that is not valid UTF-8, or larger than the limit after all, is refused before any route reads it. The process goes on
+/// serving everyone else either way.
 /// </summary>
 public static partial class RequestShield
 {
@@ -18,18 +19,10 @@ public static partial class RequestShield
         {
             try
             {
-                if (HasBody(context.Request))
+                if (HasBody(context.Request) && context.Request.ContentLength > limit)
                 {
-                    if (context.Request.ContentLength > limit)
-                    {
-                        await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is {context.Request.ContentLength} bytes; at most {limit} are taken (Coordinator:MaxRequestBodyBytes)");
-                        return;
-                    }
-                    if (await InvalidUtf8Async(context, limit) is { } problem)
-                    {
-                        await WriteAsync(context, problem.Status, problem.Error);
-                        return;
-                    }
+                    await WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"the body is {context.Request.ContentLength} bytes; at most {limit} are taken (Coordinator:MaxRequestBodyBytes)");
+                    return;
                 }
                 await next(context);
             }
@@ -45,6 +38,22 @@ public static partial class RequestShield
                     await WriteAsync(context, StatusCodes.Status500InternalServerError,
                         $"the coordinator could not answer this request ({ex.GetType().Name}); it is logged, and everything else goes on");
             }
+        });
+        return app;
+    }
+
+    /// <summary>After the key check: reads a body whole (up to the limit) and refuses it if it is not UTF-8, so nobody buffers for a stranger.</summary>
+    public static WebApplication UseUtf8Bodies(this WebApplication app)
+    {
+        var limit = app.Services.GetRequiredService<CoordinatorOptions>().MaxRequestBodyBytes;
+        app.Use(async (context, next) =>
+        {
+            if (HasBody(context.Request) && await InvalidUtf8Async(context, limit) is { } problem)
+            {
+                await WriteAsync(context, problem.Status, problem.Error);
+                return;
+            }
+            await next(context);
         });
         return app;
     }

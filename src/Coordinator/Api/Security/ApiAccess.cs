@@ -104,7 +104,6 @@ public sealed partial class ApiAccess
             if (fromCookie && !CsrfMatches(request))
                 return (StatusCodes.Status403Forbidden, $"the dashboard's anti-forgery token is missing or wrong (the {CsrfHeader} header must match the {CsrfCookie} cookie); reload the page");
         }
-        context.Items[nameof(ApiAccess)] = found.Name;
         return null;
     }
 
