@@ -138,12 +138,12 @@ public sealed partial class BrokerQueues(IHttpClientFactory httpFactory, RabbitM
     /// </summary>
     public async Task BoundErrorQueuesAsync(int maxLength, TimeSpan maxAge, CancellationToken cancellationToken)
     {
-        var policy = new
+        var policy = new Dictionary<string, object>
         {
-            pattern = ErrorQueuePattern,
-            definition = new Dictionary<string, object> { ["max-length"] = maxLength, ["message-ttl"] = (long)maxAge.TotalMilliseconds },
-            priority = 0,
-            apply_to = "queues",
+            ["pattern"] = ErrorQueuePattern,
+            ["definition"] = new Dictionary<string, object> { ["max-length"] = maxLength, ["message-ttl"] = (long)maxAge.TotalMilliseconds },
+            ["priority"] = 0,
+            ["apply-to"] = "queues",
         };
         using var response = await SendAsync(http => http.PutAsJsonAsync(
             $"operator-policies/{Uri.EscapeDataString(options.VirtualHost)}/{ErrorQueuePolicyName}", policy, cancellationToken), cancellationToken);
