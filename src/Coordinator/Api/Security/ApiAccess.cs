@@ -12,7 +12,7 @@ namespace Coordinator.Api.Security;
 /// <see cref="ApiSecurityOptions.OpenTo"/> lets them. The dashboard's page, its files and the login are open (they hold no
 /// data), and so are the probes unless configured otherwise.
 /// </summary>
-public sealed partial class ApiAccess
+public sealed class ApiAccess
 {
     public const string KeyHeader = "X-Api-Key";
     public const string KeyCookie = "coordinator-key";
@@ -40,9 +40,6 @@ public sealed partial class ApiAccess
     /// <summary>This process's own token for the writes it replays on a standby's behalf (never leaves the process).</summary>
     public string InternalToken => Convert.ToHexString(_internal);
 
-    /// <summary>How a key is kept in configuration: <c>sha256:</c> and the hex of its SHA-256.</summary>
-    public static string Hash(string key) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
     /// <summary>A new key: 32 random bytes, URL-safe base64.</summary>
     public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
@@ -65,7 +62,7 @@ public sealed partial class ApiAccess
 
     static bool Changes(string method) => !(HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method));
 
-    public static bool IsLoopback(IPAddress? address) =>
+    static bool IsLoopback(IPAddress? address) =>
         address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
     /// <summary>Null when the request may go on; otherwise the status (401 or 403) and the reason.</summary>
