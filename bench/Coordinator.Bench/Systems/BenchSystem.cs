@@ -58,23 +58,14 @@ public abstract class BenchSystem : IAsyncDisposable
     /// </summary>
     public bool OnCluster { get; init; }
 
-    /// <summary>The queues every process here declares (RabbitMq:QueueType).</summary>
-    public BrokerQueueType QueueType { get; init; } = BrokerQueueType.Classic;
+    /// <summary>The queues every process here declares: Classic or Quorum (RabbitMq:QueueType).</summary>
+    public string QueueType { get; init; } = "Classic";
 
     BrokerManagement? _broker;
 
-    protected BrokerManagement Broker => _broker ??= new BrokerManagement(OnCluster ? RabbitMqCluster.ManagementPort(1) : 15672);
+    protected BrokerManagement Broker => _broker ??= new BrokerManagement(OnCluster ? 15681 : 15672);
 
-    /// <summary>The broker settings of every process here and of the bench's own bus.</summary>
-    RabbitMqOptions BrokerOptions
-    {
-        get
-        {
-            var options = OnCluster ? RabbitMqCluster.Options(VirtualHost) : new RabbitMqOptions { Host = BrokerManagement.Host, VirtualHost = VirtualHost };
-            options.QueueType = QueueType;
-            return options;
-        }
-    }
+    static readonly int[] ClusterNodes = [1, 2, 3];
 
     protected static TimeSpan ProcessStartTimeout => StartTimeout;
 
@@ -90,7 +81,24 @@ public abstract class BenchSystem : IAsyncDisposable
 
     protected abstract Task StartProcessesAsync(CancellationToken cancellationToken);
 
-    protected Dictionary<string, string> BrokerEnvironment() => BrokerOptions.AgentEnvironment().ToDictionary();
+    protected Dictionary<string, string> BrokerEnvironment()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["RabbitMq__Host"] = BrokerManagement.Host,
+            ["RabbitMq__Port"] = "5672",
+            ["RabbitMq__VirtualHost"] = VirtualHost,
+            ["RabbitMq__QueueType"] = QueueType,
+        };
+        if (OnCluster)
+            foreach (var n in ClusterNodes)
+            {
+                environment[$"RabbitMq__Nodes__{n - 1}__Host"] = BrokerManagement.Host;
+                environment[$"RabbitMq__Nodes__{n - 1}__Port"] = $"{5680 + n}";
+                environment[$"RabbitMq__Nodes__{n - 1}__ManagementPort"] = $"{15680 + n}";
+            }
+        return environment;
+    }
 
     protected HostProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
@@ -155,7 +163,10 @@ public abstract class BenchSystem : IAsyncDisposable
     {
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            cfg.UseCoordinatorBroker(BrokerOptions, "bench");
+            var broker = new RabbitMqOptions { Host = BrokerManagement.Host, VirtualHost = VirtualHost };
+            if (OnCluster)
+                broker.Nodes = [.. ClusterNodes.Select(n => new BrokerNode { Host = BrokerManagement.Host, Port = 5680 + n, ManagementPort = 15680 + n })];
+            cfg.UseCoordinatorBroker(broker, "bench");
             // The bench's own queue on coordinator.task-events; the event types it does not read are discarded.
             cfg.ReceiveEndpoint($"bench-events-{Tag}", e =>
             {
