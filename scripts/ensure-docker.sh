@@ -42,6 +42,19 @@ if ! pgrep -x dockerd >/dev/null 2>&1; then
     echo '{ "storage-driver": "overlay2", "log-driver": "json-file", "log-opts": { "max-size": "10m", "max-file": "2" } }' \
       | as_root tee /etc/docker/daemon.json >/dev/null
   fi
+  # A machine that stopped without stopping dockerd keeps its pid file, and dockerd refuses to start while it is
+  # there. No dockerd runs (checked above), so the files are stale: remove them, saying so.
+  for pidfile in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+    if [ -f "$pidfile" ]; then
+      pid=$(cat "$pidfile" 2>/dev/null || true)
+      # A pid that a later process took over counts as stale too: only dockerd or containerd keeps it fresh.
+      comm=$(cat "/proc/${pid:-0}/comm" 2>/dev/null || true)
+      if [ "$comm" != dockerd ] && [ "$comm" != containerd ]; then
+        log "removing stale $pidfile (pid ${pid:-none} is not dockerd or containerd)"
+        as_root rm -f "$pidfile"
+      fi
+    fi
+  done
   # containerd comes with docker.io; dockerd starts its own when none is running.
   as_root sh -c 'nohup dockerd >/var/log/dockerd.log 2>&1 &'
 fi
