@@ -53,9 +53,7 @@ public sealed partial class HeartbeatBacklog(QueueConsumerProbe probe, Heartbeat
         if (heartbeats is null || control is null)
             return Lag; // the broker did not answer: the last figure stands
         Waiting = heartbeats.Messages + control.Messages;
-        Lag = Waiting == 0 ? TimeSpan.Zero
-            : _rate > 0 ? TimeSpan.FromSeconds(Waiting / _rate)
-            : now - _progressAt; // nothing taken lately: everything since then may be waiting
+        Lag = LagOf(Waiting, _rate, now - _progressAt);
         var behind = Lag > options.HeartbeatInterval / 2;
         if (behind && !Behind)
         {
@@ -70,6 +68,26 @@ public sealed partial class HeartbeatBacklog(QueueConsumerProbe probe, Heartbeat
         Behind = behind;
         return Lag;
     }
+
+    /// <summary>
+    /// The time <paramref name="waiting"/> heartbeats take at <paramref name="rate"/> a second. A rate that has decayed to
+    /// next to nothing means the queues are not draining (a stalled consumer, a broker node that came back): then the
+    /// time since the last heartbeat taken is the honest figure, everything since may be waiting. Never more than
+    /// <see cref="MaxLag"/>, where the division by a tiny rate used to overflow <see cref="TimeSpan"/> and stop the sweep.
+    /// </summary>
+    public static TimeSpan LagOf(int waiting, double rate, TimeSpan sinceProgress)
+    {
+        if (waiting <= 0)
+            return TimeSpan.Zero;
+        var seconds = rate >= MinDrainRate ? waiting / rate : sinceProgress.TotalSeconds;
+        return double.IsFinite(seconds) ? TimeSpan.FromSeconds(Math.Clamp(seconds, 0, MaxLag.TotalSeconds)) : MaxLag;
+    }
+
+    /// <summary>Below one heartbeat taken in a hundred seconds the queues count as not draining.</summary>
+    const double MinDrainRate = 0.01;
+
+    /// <summary>The most lag the sweep ever allows for: a day.</summary>
+    public static readonly TimeSpan MaxLag = TimeSpan.FromDays(1);
 
     [LoggerMessage(LogLevel.Warning,
         "Coordinator behind on heartbeats: {Waiting} messages wait in its agent queues, about {LagSeconds:0.0} s of work; silence is judged net of it, no agent is failed for it")]
