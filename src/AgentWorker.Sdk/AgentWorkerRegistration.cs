@@ -74,6 +74,8 @@ public static class AgentWorkerRegistration
                 var options = context.GetRequiredService<AgentOptions>();
                 var broker = context.GetRequiredService<RabbitMqOptions>();
                 cfg.UseCoordinatorBroker(broker, EntityNames.AgentQueue(agent.AgentId));
+                // Answers to its requests come to a queue named after it, which its own broker user may read (and no other).
+                cfg.OverrideDefaultBusEndpointQueueName(EntityNames.AgentResponses(agent.AgentId));
                 if (!string.IsNullOrWhiteSpace(options.BaselineQueue))
                 {
                     // Benchmark baseline: one queue shared by every worker, bound to coordinator.tasks; same limits.

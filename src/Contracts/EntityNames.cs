@@ -52,6 +52,12 @@ public static class EntityNames
     /// <summary>The queue of one agent.</summary>
     public static string AgentQueue(string agentId) => $"agent-{agentId}";
 
+    /// <summary>
+    /// The queue where one agent's requests are answered (its registration). The colon cannot be in an agent id, so no agent's
+    /// queue is another's: each agent's broker user may read exactly these two.
+    /// </summary>
+    public static string AgentResponses(string agentId) => $"agent-{agentId}:responses";
+
     static readonly Dictionary<Type, string> ByType = new()
     {
         [typeof(RegisterAgent)] = AgentControl,

@@ -26,6 +26,17 @@ public static class BusConfiguration
         });
         cfg.MessageTopology.SetEntityNameFormatter(new ContractEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter));
         cfg.PrefetchCount = options.PrefetchCount;
+        // Every message says which broker user sent it (AMQP user_id). RabbitMQ refuses a user_id that is not the connection's
+        // own user, so the coordinator can trust it: an agent's messages must come from that agent's user.
+        var userId = options.Username;
+        cfg.ConfigureSend(send => send.UseExecute(context => StampUser(context, userId)));
+        cfg.ConfigurePublish(publish => publish.UseExecute(context => StampUser(context, userId)));
+    }
+
+    static void StampUser(SendContext context, string userId)
+    {
+        if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit))
+            rabbit.BasicProperties.UserId = userId;
     }
 
     /// <summary>A queue this process consumes, declared as the configuration says: a quorum queue (replicated) or a classic one.</summary>

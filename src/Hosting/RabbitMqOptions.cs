@@ -58,16 +58,19 @@ public sealed class RabbitMqOptions : IValidatableObject
     /// </summary>
     public Uri QueueAddress(string queue) => new(Quorum ? $"exchange:{queue}" : $"queue:{queue}");
 
-    /// <summary>The settings an agent started by the coordinator needs to reach the same broker, as environment variables.</summary>
-    public IEnumerable<KeyValuePair<string, string>> AgentEnvironment(string? hostOverride = null)
+    /// <summary>
+    /// The settings an agent started by the coordinator needs to reach the same broker, as environment variables: as the
+    /// agent's own broker user when it has one (<paramref name="user"/>), otherwise as this process's.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> AgentEnvironment(string? hostOverride = null, BrokerUser? user = null)
     {
         static KeyValuePair<string, string> Pair(string key, object value) =>
             new($"{Section}__{key}", Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!);
         yield return Pair(nameof(Host), hostOverride ?? Host);
         yield return Pair(nameof(Port), Port);
         yield return Pair(nameof(VirtualHost), VirtualHost);
-        yield return Pair(nameof(Username), Username);
-        yield return Pair(nameof(Password), Password);
+        yield return Pair(nameof(Username), user?.Username ?? Username);
+        yield return Pair(nameof(Password), user?.Password ?? Password);
         yield return Pair(nameof(ManagementPort), ManagementPort);
         yield return Pair(nameof(QueueType), QueueType);
         for (var i = 0; i < Nodes.Count; i++)
@@ -109,4 +112,10 @@ public enum BrokerQueueType
 {
     Classic,
     Quorum,
+}
+
+/// <summary>A broker user's name and password (an agent's own, made by the coordinator).</summary>
+public sealed record BrokerUser(string Username, string Password)
+{
+    public override string ToString() => Username; // never the password, in a log or an exception
 }

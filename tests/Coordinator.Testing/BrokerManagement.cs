@@ -36,6 +36,20 @@ public sealed class BrokerManagement : IDisposable
         using var _ = await _http.DeleteAsync($"vhosts/{E(vhost)}");
     }
 
+    /// <summary>Best effort: deletes every broker user whose name starts with <paramref name="prefix"/> (a test's agents' own users).</summary>
+    public async Task DeleteUsersAsync(string prefix)
+    {
+        try
+        {
+            var users = await _http.GetFromJsonAsync<JsonElement>("users?columns=name");
+            foreach (var name in users.EnumerateArray().Select(u => u.GetProperty("name").GetString() ?? "").Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+                using (await _http.DeleteAsync($"users/{E(name)}")) { }
+        }
+        catch (HttpRequestException)
+        {
+        }
+    }
+
     public async Task<string> BrokerVersionAsync()
     {
         var overview = await _http.GetFromJsonAsync<JsonElement>("overview");

@@ -40,6 +40,7 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
         var environment = BrokerEnvironment();
         environment["Coordinator__HttpUrl"] = $"http://127.0.0.1:{port}";
         environment["Api__OpenTo"] = "Loopback"; // the bench reads and submits from this machine
+        environment["AgentIdentity__Mode"] = "Claimed"; // its agents connect as the bench's broker user
         environment["Coordinator__LoadBalancingStrategy"] = Strategy;
         environment["Database__Provider"] = "Sqlite";
         environment["Database__ConnectionString"] = $"Data Source={Path.Combine(WorkDirectory, "coordinator.db")}";

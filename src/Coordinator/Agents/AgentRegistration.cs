@@ -1,4 +1,5 @@
 using Coordinator.Contracts;
+using Coordinator.Hosting;
 using Coordinator.Persistence;
 using Coordinator.Ownership;
 using MassTransit;
@@ -41,6 +42,7 @@ public static class AgentRegistration
         e.ConcurrentMessageLimit = 64;
         e.DiscardSkippedMessages();
         e.DiscardFaultedMessages();
+        e.UseConsumeFilter(typeof(Identity.AgentIdentityFilter<>), context);
         e.ConfigureConsumer<HeartbeatConsumer>(context);
     }
 
@@ -53,6 +55,7 @@ public static class AgentRegistration
         services.AddOwnerEndpoint(EntityNames.AgentControl, (context, e) =>
         {
             e.ConcurrentMessageLimit = new AgentStateDefinition().ConcurrentMessageLimit;
+            e.UseConsumeFilter(typeof(Identity.AgentIdentityFilter<>), context);
             e.ConfigureSaga<AgentState>(context);
             e.ConfigureConsumer<ControlQueueHeartbeatConsumer>(context);
         });
@@ -70,6 +73,10 @@ public static class AgentRegistration
     public static IServiceCollection AddAgentServices(this IServiceCollection services)
     {
         services.AddSingleton<RegistrationRules>();
+        services.AddValidatedOptions<Identity.AgentIdentityOptions>(Identity.AgentIdentityOptions.Section);
+        services.AddSingleton<Identity.AgentIdentityCheck>();
+        services.AddSingleton<Identity.AgentIdentityRefusals>();
+        services.AddSingleton<Identity.AgentCredentials>();
         services.AddScoped<AcceptRegistrationActivity>();
         services.AddScoped<RejectRegistrationActivity>();
         services.AddSingleton<HeartbeatBook>();

@@ -1,4 +1,6 @@
 using Coordinator.Agents;
+using Coordinator.Agents.Identity;
+using Coordinator.Hosting;
 
 namespace Coordinator.Api;
 
@@ -38,8 +40,48 @@ public static class AgentEndpoints
                 ? Results.Accepted($"/api/agents/{agentId}")
                 : ApiErrors.NotFound($"agent '{agentId}' not found"));
 
+        // An agent started elsewhere gets its own broker user here (an operator key; any coordinator answers, not only the owner).
+        agents.MapPost("/{agentId}/credentials", async (string agentId, AgentCredentials credentials, RabbitMqOptions broker,
+            CancellationToken ct) =>
+        {
+            if (!AgentIdentity.ValidId().IsMatch(agentId))
+                return ApiErrors.BadRequest($"'{agentId}' is not an agent id: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            BrokerUser user;
+            try
+            {
+                user = await credentials.IssueAsync(agentId, ct);
+            }
+            catch (HttpRequestException ex)
+            {
+                return Results.Json(new ApiErrors.ApiError(ex.Message), ApiJson.Options, statusCode: StatusCodes.Status502BadGateway);
+            }
+            var (configure, write, read) = AgentIdentityCheck.PermissionsOf(agentId);
+            return Results.Ok(new AgentCredentialsIssued(agentId, user.Username, user.Password, broker.VirtualHost, configure, write, read,
+                [.. broker.AgentEnvironment(user: user).Where(e => e.Key.EndsWith("__Username", StringComparison.Ordinal)
+                    || e.Key.EndsWith("__Password", StringComparison.Ordinal)).Select(e => $"{e.Key}={e.Value}")]));
+        });
+
+        agents.MapDelete("/{agentId}/credentials", async (string agentId, AgentCredentials credentials, CancellationToken ct) =>
+        {
+            if (!AgentIdentity.ValidId().IsMatch(agentId))
+                return ApiErrors.BadRequest($"'{agentId}' is not an agent id");
+            try
+            {
+                await credentials.RevokeAsync(agentId, ct);
+            }
+            catch (HttpRequestException ex)
+            {
+                return Results.Json(new ApiErrors.ApiError(ex.Message), ApiJson.Options, statusCode: StatusCodes.Status502BadGateway);
+            }
+            return Results.NoContent();
+        });
+
         return app;
     }
 
     public sealed record FailureReport(string? Reason);
+
+    /// <summary>An agent's broker user: the password is shown once, here; <see cref="Environment"/> is what to start the agent with.</summary>
+    public sealed record AgentCredentialsIssued(string AgentId, string Username, string Password, string VirtualHost,
+        string Configure, string Write, string Read, IReadOnlyList<string> Environment);
 }

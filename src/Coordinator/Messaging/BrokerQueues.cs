@@ -151,4 +151,52 @@ public sealed partial class BrokerQueues(IHttpClientFactory httpFactory, RabbitM
     }
 
     public const string ErrorQueuePolicyName = "coordinator-error-queues";
+
+    /// <summary>
+    /// Creates a broker user (or sets a new password for it), without tags (it cannot use the management UI), and sets what it
+    /// may do in this virtual host: the three regular expressions of RabbitMQ's permissions.
+    /// </summary>
+    public async Task PutUserAsync(BrokerUser user, string configure, string write, string read, CancellationToken cancellationToken)
+    {
+        using (var created = await SendAsync(http => http.PutAsJsonAsync($"users/{Uri.EscapeDataString(user.Username)}",
+                   new { password = user.Password, tags = "" }, cancellationToken), cancellationToken))
+            await EnsureAsync(created, $"create broker user {user.Username}", cancellationToken);
+        using var permitted = await SendAsync(http => http.PutAsJsonAsync(
+            $"permissions/{Uri.EscapeDataString(options.VirtualHost)}/{Uri.EscapeDataString(user.Username)}",
+            new { configure, write, read }, cancellationToken), cancellationToken);
+        await EnsureAsync(permitted, $"set the permissions of broker user {user.Username}", cancellationToken);
+    }
+
+    /// <summary>Deletes a broker user; true when it is gone (or was never there).</summary>
+    public async Task<bool> DeleteUserAsync(string username, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(http => http.DeleteAsync($"users/{Uri.EscapeDataString(username)}", cancellationToken), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return true;
+        await EnsureAsync(response, $"delete broker user {username}", cancellationToken);
+        return true;
+    }
+
+    /// <summary>Whether a broker user exists.</summary>
+    public async Task<bool> UserExistsAsync(string username, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(http => http.GetAsync($"users/{Uri.EscapeDataString(username)}", cancellationToken), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return false;
+        await EnsureAsync(response, $"look up broker user {username}", cancellationToken);
+        return true;
+    }
+
+    /// <summary>A refusal of the management API as an exception that says what was being done and what the broker answered.</summary>
+    static async Task EnsureAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode)
+            return;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        throw new HttpRequestException(
+            $"could not {doing}: the broker's management API answered {(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}"
+            + (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                ? " (the coordinator's broker user needs the administrator tag to manage users)" : ""),
+            null, response.StatusCode);
+    }
 }

@@ -32,11 +32,15 @@ public sealed class CoordinatorMetrics
     readonly Counter _scalingEvents;
     readonly Counter _alerts;
     readonly Histogram _scalingResponse;
+    readonly Counter _refused;
 
     public CoordinatorMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
+        _refused = factory.CreateCounter("coordinator_agent_messages_refused_total",
+            "Messages that spoke for an agent but did not come from its broker user (AgentIdentity:Mode=Broker), by message type.",
+            new CounterConfiguration { LabelNames = ["message_type"] });
         _attempts = factory.CreateCounter("coordinator_task_attempts_finished_total", "Task attempts that ended on an agent, by outcome.",
             new CounterConfiguration { LabelNames = ["outcome"] });
         _agentCompleted = factory.CreateCounter("coordinator_agent_tasks_completed_total", "Tasks each agent completed.",
@@ -61,6 +65,8 @@ public sealed class CoordinatorMetrics
     }
 
     public CollectorRegistry Registry { get; }
+
+    public void AgentMessageRefused(string messageType) => _refused.WithLabels(messageType).Inc();
 
     /// <summary>Wires the event counters to placement and the levels to a scrape; called once when the host is built.</summary>
     public void Observe(IServiceProvider services)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Coordinator.Agents.Identity;
 using Coordinator.Hosting;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -18,6 +19,7 @@ namespace Coordinator.Provisioning;
 public sealed partial class DockerProvisioner(
     ProvisioningOptions options,
     RabbitMqOptions broker,
+    AgentCredentials credentials,
     TimeProvider time,
     ILogger<DockerProvisioner> logger) : IAgentProvisioner, IAsyncDisposable
 {
@@ -29,6 +31,9 @@ public sealed partial class DockerProvisioner(
     sealed class Owned(ProvisionedAgentSpec spec, bool supervised) : ProvisionedAgent(spec, supervised)
     {
         public string? ContainerId { get; set; }
+
+        /// <summary>Its own broker user (identity enforced), kept across restarts; null: it connects as the coordinator does.</summary>
+        public BrokerUser? BrokerUser { get; set; }
     }
 
     readonly ConcurrentDictionary<string, Owned> _agents = new(StringComparer.Ordinal);
@@ -102,6 +107,18 @@ public sealed partial class DockerProvisioner(
         if (!_agents.TryRemove(agentId, out var owned))
             return;
         owned.Stopped = true;
+        try
+        {
+            await StopContainerAsync(agentId, owned, grace, cancellationToken);
+        }
+        finally
+        {
+            await credentials.RevokeProvisionedAsync(agentId, CancellationToken.None);
+        }
+    }
+
+    async Task StopContainerAsync(string agentId, Owned owned, TimeSpan grace, CancellationToken cancellationToken)
+    {
         if (owned.ContainerId is not { } id)
             return;
         try
@@ -180,6 +197,7 @@ public sealed partial class DockerProvisioner(
     async Task LaunchAsync(Owned owned, CancellationToken cancellationToken)
     {
         var spec = owned.Spec;
+        owned.BrokerUser ??= await credentials.ForProvisionedAsync(spec.AgentId, cancellationToken);
         var name = $"{Docker.ContainerPrefix}-{spec.AgentId}";
         await RemoveAsync(name, cancellationToken); // a leftover of the same name (a crash between create and remove)
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -203,7 +221,7 @@ public sealed partial class DockerProvisioner(
         {
             Name = name,
             Image = Docker.Image,
-            Env = Environment(spec),
+            Env = Environment(spec, owned.BrokerUser),
             Labels = labels,
             HostConfig = host,
             StopSignal = "SIGTERM",
@@ -215,7 +233,7 @@ public sealed partial class DockerProvisioner(
         LogStarted(spec.AgentId, Short(created.ID), Docker.Image);
     }
 
-    List<string> Environment(ProvisionedAgentSpec spec)
+    List<string> Environment(ProvisionedAgentSpec spec, BrokerUser? user)
     {
         var env = new List<string>
         {
@@ -223,7 +241,7 @@ public sealed partial class DockerProvisioner(
             $"Agent__Capabilities={spec.Capabilities}",
             $"Agent__MaxConcurrentTasks={Invariant(spec.Concurrency)}",
         };
-        env.AddRange(broker.AgentEnvironment(Docker.BrokerHost).Select(e => $"{e.Key}={e.Value}"));
+        env.AddRange(broker.AgentEnvironment(Docker.BrokerHost, user).Select(e => $"{e.Key}={e.Value}"));
         if (spec.CpuCores is { } cpu)
             env.Add($"Agent__CpuCores={Invariant(cpu)}");
         if (spec.MemoryMb is { } memory)

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Coordinator.Agents.Identity;
 using Coordinator.Hosting;
 
 namespace Coordinator.Provisioning;
@@ -16,12 +17,16 @@ namespace Coordinator.Provisioning;
 public sealed partial class LocalProcessProvisioner(
     ProvisioningOptions options,
     RabbitMqOptions broker,
+    AgentCredentials credentials,
     TimeProvider time,
     ILogger<LocalProcessProvisioner> logger) : IAgentProvisioner, IAsyncDisposable
 {
     sealed class Owned(ProvisionedAgentSpec spec, bool supervised) : ProvisionedAgent(spec, supervised)
     {
         public Process? Process { get; set; }
+
+        /// <summary>Its own broker user (identity enforced), kept across restarts; null: it connects as the coordinator does.</summary>
+        public BrokerUser? BrokerUser { get; set; }
     }
 
     readonly ConcurrentDictionary<string, Owned> _agents = new(StringComparer.Ordinal);
@@ -34,20 +39,21 @@ public sealed partial class LocalProcessProvisioner(
 
     public bool? IsRunning(string agentId) => _agents.TryGetValue(agentId, out var owned) ? !owned.Exited : null;
 
-    public Task<string> StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(ProvisionedAgentSpec spec, bool supervised, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var owned = _agents.GetOrAdd(spec.AgentId, _ => new Owned(spec, supervised));
         try
         {
+            owned.BrokerUser ??= await credentials.ForProvisionedAsync(spec.AgentId, cancellationToken);
             Launch(owned);
         }
-        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or FileNotFoundException)
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or FileNotFoundException or HttpRequestException)
         {
             _agents.TryRemove(spec.AgentId, out _);
             throw new ProvisioningException($"could not start agent {spec.AgentId}: {ex.Message}", ex);
         }
-        return Task.FromResult(spec.AgentId);
+        return spec.AgentId;
     }
 
     public async Task RestartAsync(string agentId, string reason, DateTimeOffset? lastHeard, CancellationToken cancellationToken)
@@ -91,6 +97,18 @@ public sealed partial class LocalProcessProvisioner(
         if (!_agents.TryRemove(agentId, out var owned))
             return;
         owned.Stopped = true;
+        try
+        {
+            await StopProcessAsync(agentId, owned, grace, cancellationToken);
+        }
+        finally
+        {
+            await credentials.RevokeProvisionedAsync(agentId, CancellationToken.None);
+        }
+    }
+
+    async Task StopProcessAsync(string agentId, Owned owned, TimeSpan grace, CancellationToken cancellationToken)
+    {
         if (owned.Process is not { } process || HasExited(process))
             return;
         if (grace > TimeSpan.Zero && kill(process.Id, SigTerm) == 0)
@@ -128,7 +146,7 @@ public sealed partial class LocalProcessProvisioner(
             arguments.AddRange(["--disk", Invariant(disk)]);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
-        foreach (var (key, value) in broker.AgentEnvironment())
+        foreach (var (key, value) in broker.AgentEnvironment(user: owned.BrokerUser))
             start.Environment[key] = value;
         foreach (var (key, value) in spec.Labels)
             start.Environment[$"Agent__Labels__{key}"] = value;

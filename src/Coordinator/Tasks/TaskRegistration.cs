@@ -111,6 +111,7 @@ public static class TaskRegistration
         e.ConcurrentMessageLimit = 128;
         e.DiscardSkippedMessages();
         e.UseInMemoryOutbox(context);
+        e.UseConsumeFilter(typeof(Agents.Identity.AgentIdentityFilter<>), context);
         e.ConfigureConsumer<TaskStartedConsumer>(context);
         e.ConfigureConsumer<TaskCompletedConsumer>(context);
         e.ConfigureConsumer<TaskFailedConsumer>(context);

@@ -11,10 +11,24 @@ public sealed class TestBus : IAsyncDisposable
 
     TestBus(IBusControl bus) => _bus = bus;
 
-    public static async Task<TestBus> StartAsync(string virtualHost)
+    /// <summary>
+    /// As the test's broker user, or as <paramref name="username"/> (an agent's own user, whose answers come to
+    /// <paramref name="responsesQueue"/>: the only one besides its agent queue it may declare).
+    /// </summary>
+    public static async Task<TestBus> StartAsync(string virtualHost, string? username = null, string? password = null, string? responsesQueue = null)
     {
+        var options = new RabbitMqOptions { VirtualHost = virtualHost };
+        if (username is not null)
+        {
+            options.Username = username;
+            options.Password = password!;
+        }
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
-            cfg.UseCoordinatorBroker(new RabbitMqOptions { VirtualHost = virtualHost }, "integration-test"));
+        {
+            cfg.UseCoordinatorBroker(options, "integration-test");
+            if (responsesQueue is not null)
+                cfg.OverrideDefaultBusEndpointQueueName(responsesQueue);
+        });
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await bus.StartAsync(cts.Token);
         return new TestBus(bus);

@@ -80,6 +80,10 @@ public sealed class TestSystem : IAsyncDisposable
         environment["Coordinator__HeartbeatInterval"] = HeartbeatInterval.ToString();
         environment["Coordinator__FailureThreshold"] = FailureThreshold.ToString();
         environment["Coordinator__HealthSweepInterval"] = SweepInterval.ToString();
+        // Agents here connect as the test's broker user unless a test gives them their own (When_agents_prove_who_they_are).
+        // Broker users are the broker's, not a virtual host's: each test's agents' users are named after its virtual host.
+        environment["AgentIdentity__Mode"] = "Claimed";
+        environment["AgentIdentity__UserPrefix"] = $"{VirtualHost}.agent-";
         if (_postgres is null)
         {
             environment["Database__Provider"] = "Sqlite";
@@ -147,6 +151,15 @@ public sealed class TestSystem : IAsyncDisposable
     public AgentProcess StartAgent(string agentId, params string[] arguments) =>
         Track(new AgentProcess(agentId, arguments, AgentEnvironment(agentId), WorkDirectory));
 
+    /// <summary>An agent that connects to the broker as <paramref name="username"/> (its own user, made by the coordinator).</summary>
+    public AgentProcess StartAgentAs(string username, string password, string agentId, params string[] arguments)
+    {
+        var environment = AgentEnvironment(agentId);
+        environment["RabbitMq__Username"] = username;
+        environment["RabbitMq__Password"] = password;
+        return Track(new AgentProcess(agentId, arguments, environment, WorkDirectory));
+    }
+
     /// <summary>
     /// An agent of another program than the demo agent (a project on the SDK): <paramref name="program"/> with
     /// <paramref name="arguments"/> and <c>--agent-id</c>, the same environment as every agent here; killed with the system.
@@ -206,6 +219,7 @@ public sealed class TestSystem : IAsyncDisposable
             foreach (var api in _apis.Values)
                 api.Dispose();
         await Broker.DeleteVirtualHostAsync(VirtualHost);
+        await Broker.DeleteUsersAsync($"{VirtualHost}.");
         Broker.Dispose();
         if (_postgres is not null)
             await _postgres.DisposeAsync();

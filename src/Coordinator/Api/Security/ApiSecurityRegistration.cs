@@ -18,6 +18,7 @@ public static partial class ApiSecurityRegistration
         var access = app.Services.GetRequiredService<ApiAccess>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiAccess));
         LogAccess(logger, access.OpenTo, access.KeyCount);
+        LogAgentIdentity(logger, app.Services.GetRequiredService<Agents.Identity.AgentIdentityCheck>().Mode);
         app.Use(async (context, next) =>
         {
             if (access.Check(context) is { } refused)
@@ -86,6 +87,9 @@ public static partial class ApiSecurityRegistration
 
     [LoggerMessage(LogLevel.Information, "HTTP API: open without a key to {OpenTo}; {Keys} key(s) configured")]
     static partial void LogAccess(ILogger logger, ApiOpenTo openTo, int keys);
+
+    [LoggerMessage(LogLevel.Information, "Agents: identity {Mode} (Broker: each agent's messages must come from its own broker user, agent-<id>)")]
+    static partial void LogAgentIdentity(ILogger logger, Agents.Identity.AgentIdentityMode mode);
 
     [LoggerMessage(LogLevel.Information, "Dashboard signed in with key '{Name}' ({Role})")]
     static partial void LogLogin(ILogger logger, string name, ApiRole role);
