@@ -45,7 +45,9 @@ trap 'stop_all $?' EXIT
 
 # A session (and process group) of its own: Ctrl-C reaches this script, which stops the coordinator in order,
 # and every agent the coordinator starts shares its group, so nothing it started can outlive this script.
+# The agents it starts connect as their own broker users (made by the coordinator), as outside Development.
 DOTNET_ENVIRONMENT=Development \
+AgentIdentity__Mode="${AgentIdentity__Mode:-Broker}" \
 Coordinator__HttpUrl="$HTTP_URL" \
 Database__ConnectionString="${Database__ConnectionString:-Data Source=$RUN_DIR/coordinator.db}" \
 Scaling__Enabled=true Scaling__MinAgents="$MIN_AGENTS" Scaling__MaxAgents="$MAX_AGENTS" \

@@ -66,4 +66,31 @@ public class When_acting_on_an_agent
         Assert.NotEqual(0, run.ExitCode);
         Assert.Empty(cli.Coordinator.Requests);
     }
+
+    [Fact]
+    public async Task Credentials_prints_the_environment_to_start_the_agent_with()
+    {
+        cli.Coordinator.On(HttpMethod.Post, "/api/agents/edge-1/credentials", HttpStatusCode.OK,
+            """{"agentId":"edge-1","username":"agent-edge-1","password":"s3cret","virtualHost":"/","environment":["RabbitMq__Username=agent-edge-1","RabbitMq__Password=s3cret"]}""");
+
+        var run = await cli.RunAsync("agents", "credentials", "edge-1");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Single(cli.Coordinator.RequestsTo(HttpMethod.Post, "/api/agents/edge-1/credentials"));
+        Assert.Contains("RabbitMq__Username=agent-edge-1", run.Out);
+        Assert.Contains("RabbitMq__Password=s3cret", run.Out);
+        Assert.Contains("Agent__AgentId=edge-1", run.Out);
+    }
+
+    [Fact]
+    public async Task Credentials_without_an_operator_key_fail_with_the_servers_reason()
+    {
+        cli.Coordinator.On(HttpMethod.Post, "/api/agents/edge-1/credentials", HttpStatusCode.Forbidden,
+            """{"error":"key 'viewer' may only read; POST /api/agents/edge-1/credentials needs an operator key"}""");
+
+        var run = await cli.RunAsync("agents", "credentials", "edge-1");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("needs an operator key", run.Error);
+    }
 }

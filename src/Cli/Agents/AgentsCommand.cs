@@ -8,7 +8,7 @@ namespace CoordinatorCli.Agents;
 
 /// <summary>
 /// `agents`: every agent the coordinator knows, with its load, usage and heartbeat age; `agents drain` and `agents fail`
-/// act on one (the same API calls as the dashboard's buttons).
+/// act on one (the same API calls as the dashboard's buttons); `agents credentials` makes one's own broker user.
 /// </summary>
 public sealed class AgentsCommand(CliEnvironment environment, CommandRunner runner)
 {
@@ -18,6 +18,7 @@ public sealed class AgentsCommand(CliEnvironment environment, CommandRunner runn
         {
             Drain(),
             Fail(),
+            Credentials(),
         };
         command.SetAction((parseResult, cancellationToken) =>
             runner.RunAsync(parseResult, client => RunAsync(client, cancellationToken), cancellationToken));
@@ -51,6 +52,29 @@ public sealed class AgentsCommand(CliEnvironment environment, CommandRunner runn
                 throw new CliUsageException("--reason must not be empty");
             await client.DeclareAgentFailedAsync(id, why, cancellationToken);
             environment.Out.WriteLine($"agent {id}: declared failed ({why}); its work moves to other agents");
+            return ExitCodes.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    Command Credentials()
+    {
+        var agentId = new Argument<string>("agent-id") { Description = "The agent to make a broker user for" };
+        var command = new Command("credentials",
+            "Make an agent's own broker user (or give it a new password) for an agent started elsewhere; prints the environment to start it with")
+        {
+            agentId,
+        };
+        command.SetAction((parseResult, cancellationToken) => runner.RunAsync(parseResult, async client =>
+        {
+            var id = parseResult.GetValue(agentId)!;
+            var issued = await client.IssueAgentCredentialsAsync(id, cancellationToken);
+            // Plain lines, so `export $(coordinator-cli agents credentials w1 | grep =)` works; the password is shown once.
+            environment.Out.WriteLine($"# broker user {issued.GetProperty("username").GetString()} for agent {id} "
+                                      + $"(virtual host {issued.GetProperty("virtualHost").GetString()}); the password is not shown again");
+            foreach (var line in issued.GetProperty("environment").EnumerateArray())
+                environment.Out.WriteLine(line.GetString() ?? "");
+            environment.Out.WriteLine($"Agent__AgentId={id}");
             return ExitCodes.Success;
         }, cancellationToken));
         return command;

@@ -254,6 +254,15 @@ public sealed class CoordinatorClient(HttpClient http)
         await EnsureSuccessAsync(response, cancellationToken);
     }
 
+    /// <summary>Makes an agent's own broker user (or gives it a new password): its name, password and environment lines.</summary>
+    public async Task<JsonElement> IssueAgentCredentialsAsync(string agentId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/agents/{Uri.EscapeDataString(agentId)}/credentials");
+        using var response = await SendAsync(request, cancellationToken);
+        await EnsureSuccessAsync(response, cancellationToken);
+        return await ReadAsync<JsonElement>(response, cancellationToken);
+    }
+
     string NoScalingApi => $"the coordinator at {Url} has no scaling API (/api/scaling answered 404); it is older than this client";
 
     async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
