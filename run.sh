@@ -17,6 +17,9 @@ RUN_DIR=${RUN_DIR:-.run}
 mkdir -p "$RUN_DIR/logs"
 
 ./scripts/ensure-rabbitmq.sh
+# The coordinator's own broker user (not guest/guest), its password kept in $RUN_DIR; its agents get users of their own.
+BROKER_USER=${RabbitMq__Username:-coordinator}
+BROKER_PASSWORD=${RabbitMq__Password:-$(./scripts/ensure-broker-user.sh "$BROKER_USER" "$RUN_DIR/broker-password")}
 if [ "${NO_BUILD:-}" != 1 ]; then
   echo "[run] building"
   dotnet build Coordinator.sln -c Release -nologo -clp:ErrorsOnly >/dev/null
@@ -48,6 +51,7 @@ trap 'stop_all $?' EXIT
 # The agents it starts connect as their own broker users (made by the coordinator), as outside Development.
 DOTNET_ENVIRONMENT=Development \
 AgentIdentity__Mode="${AgentIdentity__Mode:-Broker}" \
+RabbitMq__Username="$BROKER_USER" RabbitMq__Password="$BROKER_PASSWORD" \
 Coordinator__HttpUrl="$HTTP_URL" \
 Database__ConnectionString="${Database__ConnectionString:-Data Source=$RUN_DIR/coordinator.db}" \
 Scaling__Enabled=true Scaling__MinAgents="$MIN_AGENTS" Scaling__MaxAgents="$MAX_AGENTS" \
@@ -79,7 +83,7 @@ cat <<INFO
                   described at $HTTP_URL/openapi/v1.json   (health: $HTTP_URL/health/ready)
   Prometheus:     $HTTP_URL/metrics
   CLI:            dotnet src/Cli/bin/Release/net10.0/coordinator-cli.dll watch   (or: scaling, agents, submit ...)
-  RabbitMQ UI:    http://127.0.0.1:15672   (guest / guest)
+  RabbitMQ UI:    http://127.0.0.1:15672   (user $BROKER_USER, password in $RUN_DIR/broker-password; each agent has its own user)
   API keys:       none needed from this machine (Development: loopback is trusted). From elsewhere, make one:
                     dotnet src/Cli/bin/Release/net10.0/coordinator-cli.dll keys new --name me --role operator
                   and start run.sh with the Api__Keys__0__* lines it prints; send the key as X-Api-Key (or at $HTTP_URL/login)

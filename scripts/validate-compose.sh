@@ -35,8 +35,11 @@ else
 fi
 
 # `config` needs no engine; it parses, interpolates and checks the file against the schema.
-# A placeholder for the one value the file demands from the environment (an API key's hash), unless one is given.
+# Placeholders for the values the file demands from the environment (an API key's hash, the broker's and the database's
+# passwords), unless given.
 export COORDINATOR_API_KEY_HASH="${COORDINATOR_API_KEY_HASH:-sha256:$(printf '0%.0s' $(seq 1 64))}"
+export COORDINATOR_BROKER_PASSWORD="${COORDINATOR_BROKER_PASSWORD:-placeholder}"
+export COORDINATOR_DB_PASSWORD="${COORDINATOR_DB_PASSWORD:-placeholder}"
 if ! resolved="$("${compose[@]}" -f "$file" config 2>&1)"; then
   printf '%s\n' "$resolved" >&2
   log "$file is INVALID (${compose[*]})"

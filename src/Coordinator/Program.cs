@@ -15,6 +15,7 @@ return await SerilogBootstrap.RunLoggedAsync(() =>
                             ?? new CoordinatorOptions().HttpUrl);
 
     var app = builder.Build();
+    Coordinator.Api.Security.DefaultCredentials.Check(app.Services);
     app.MapCoordinatorApi();
     return app;
 });

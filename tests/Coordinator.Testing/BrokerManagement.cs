@@ -36,6 +36,19 @@ public sealed class BrokerManagement : IDisposable
         using var _ = await _http.DeleteAsync($"vhosts/{E(vhost)}");
     }
 
+    /// <summary>
+    /// Makes a broker user with <paramref name="tags"/> (administrator, say) and every permission in <paramref name="vhost"/>;
+    /// returns its password, new and random.
+    /// </summary>
+    public async Task<string> CreateUserAsync(string vhost, string username, string tags)
+    {
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        (await _http.PutAsJsonAsync($"users/{E(username)}", new { password, tags })).EnsureSuccessStatusCode();
+        (await _http.PutAsJsonAsync($"permissions/{E(vhost)}/{E(username)}", new { configure = ".*", write = ".*", read = ".*" }))
+            .EnsureSuccessStatusCode();
+        return password;
+    }
+
     /// <summary>Best effort: deletes every broker user whose name starts with <paramref name="prefix"/> (a test's agents' own users).</summary>
     public async Task DeleteUsersAsync(string prefix)
     {

@@ -62,6 +62,9 @@ public abstract class BenchSystem : IAsyncDisposable
     public string QueueType { get; init; } = "Classic";
 
     BrokerManagement? _broker;
+    string _brokerPassword = "";
+
+    string BrokerUsername => $"{VirtualHost}.coordinator";
 
     protected BrokerManagement Broker => _broker ??= new BrokerManagement(OnCluster ? 15681 : 15672);
 
@@ -75,6 +78,8 @@ public abstract class BenchSystem : IAsyncDisposable
         Directory.CreateDirectory(WorkDirectory);
         await Broker.CreateVirtualHostAsync(VirtualHost);
         _virtualHostCreated = true;
+        // The bench's own broker user, as a deployment has (the coordinator refuses guest/guest outside Development).
+        _brokerPassword = await Broker.CreateUserAsync(VirtualHost, BrokerUsername, "administrator");
         await StartBusAsync(cancellationToken);
         await StartProcessesAsync(cancellationToken);
     }
@@ -89,6 +94,8 @@ public abstract class BenchSystem : IAsyncDisposable
             ["RabbitMq__Port"] = "5672",
             ["RabbitMq__VirtualHost"] = VirtualHost,
             ["RabbitMq__QueueType"] = QueueType,
+            ["RabbitMq__Username"] = BrokerUsername,
+            ["RabbitMq__Password"] = _brokerPassword,
         };
         if (OnCluster)
             foreach (var n in ClusterNodes)
@@ -288,7 +295,10 @@ public abstract class BenchSystem : IAsyncDisposable
             }
         }
         if (_virtualHostCreated)
+        {
             await Broker.DeleteVirtualHostAsync(VirtualHost);
+            await Broker.DeleteUsersAsync($"{VirtualHost}.");
+        }
         _broker?.Dispose();
         try
         {

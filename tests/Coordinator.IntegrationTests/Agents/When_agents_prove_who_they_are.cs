@@ -92,7 +92,7 @@ public sealed class When_agents_prove_who_they_are(ITestOutputHelper output)
         Assert.Equal(1, done.Attempts);
 
         // The same registration from the coordinator's own user (trusted) is taken: it was the sender that was refused.
-        await using (var trusted = await TestBus.StartAsync(system.VirtualHost))
+        await using (var trusted = await TestBus.StartAsync(system.VirtualHost, system.BrokerUsername, system.BrokerPassword))
             Assert.True((await trusted.RegisterAsync(Registration("made-up"))).Is(out MassTransit.Response<AgentRegistered>? _));
     }
 

@@ -31,6 +31,11 @@ public sealed class TestSystem : IAsyncDisposable
     public string VirtualHost { get; }
     public string WorkDirectory { get; }
 
+    /// <summary>The broker user the coordinators and agents here connect as (agents with their own users aside).</summary>
+    public string BrokerUsername => $"{VirtualHost}.coordinator";
+
+    public string BrokerPassword { get; private set; } = "";
+
     /// <summary>The API key every <see cref="CoordinatorApi"/> made here sends (null: none; the coordinators are open to loopback).</summary>
     public string? ApiKey { get; private init; }
 
@@ -54,6 +59,8 @@ public sealed class TestSystem : IAsyncDisposable
         var system = new TestSystem($"test-{id}", workDirectory, postgres ? await PostgresDatabase.CreateAsync() : null,
             coordinatorSettings ?? [], cluster) { ApiKey = apiKey };
         await system.Broker.CreateVirtualHostAsync(system.VirtualHost);
+        // The test's own broker user, as a deployment has (the coordinator refuses guest/guest outside Development).
+        system.BrokerPassword = await system.Broker.CreateUserAsync(system.VirtualHost, system.BrokerUsername, "administrator");
         if (startCoordinator)
             await system.StartCoordinatorAsync();
         return system;
@@ -65,6 +72,8 @@ public sealed class TestSystem : IAsyncDisposable
         {
             ["RabbitMq__Host"] = "127.0.0.1",
             ["RabbitMq__VirtualHost"] = VirtualHost,
+            ["RabbitMq__Username"] = BrokerUsername,
+            ["RabbitMq__Password"] = BrokerPassword,
         };
         foreach (var (key, value) in _cluster?.Environment ?? new Dictionary<string, string>())
             environment[key] = value;
