@@ -137,41 +137,24 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
     {
         var work = Work("echo", 2000);
         Heading($"queues: {work.Describe()}; {options.Agents} agents × {options.Concurrency}; strategy {options.Strategy}");
-        CoordinatedSystem System(string queueType, bool onCluster) =>
+        CoordinatedSystem System(Hosting.BrokerQueueType queueType, bool onCluster) =>
             new(options.Agents, options.Concurrency, options.Strategy) { QueueType = queueType, OnCluster = onCluster, Overrides = options.Settings };
-        var classic = await MeasureAsync(() => System("Classic", false), work, "classic, 1 node");
-        var quorum = await MeasureAsync(() => System("Quorum", false), work, "quorum, 1 node");
-        await ClusterScriptAsync("start");
+        var classic = await MeasureAsync(() => System(Hosting.BrokerQueueType.Classic, false), work, "classic, 1 node");
+        var quorum = await MeasureAsync(() => System(Hosting.BrokerQueueType.Quorum, false), work, "quorum, 1 node");
+        await RabbitMqCluster.StartAsync(cancellationToken);
         RunResult replicated;
         try
         {
-            replicated = await MeasureAsync(() => System("Quorum", true), work, "quorum, 3 nodes");
+            replicated = await MeasureAsync(() => System(Hosting.BrokerQueueType.Quorum, true), work, "quorum, 3 nodes");
         }
         finally
         {
-            await ClusterScriptAsync("reset");
+            await RabbitMqCluster.ResetAsync(CancellationToken.None);
         }
         output.WriteLine($"  {MachineActivity.Describe()}");
         output.Write(ResultTable.Format([classic, quorum, replicated]));
         output.WriteLine($"ratio quorum/classic throughput (one node): {Ratio(quorum.Throughput, classic.Throughput)}; " +
                          $"quorum on three nodes/classic: {Ratio(replicated.Throughput, classic.Throughput)}");
-    }
-
-    async Task ClusterScriptAsync(string command)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(RepositoryPaths.Root, "scripts", "rabbitmq-cluster.sh"))
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(command);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        _ = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"scripts/rabbitmq-cluster.sh {command} failed: {await stderr}");
     }
 
     /// <summary>(b) assignment latency at half of the coordinated peak rate (measured by (a) or by a probe here).</summary>

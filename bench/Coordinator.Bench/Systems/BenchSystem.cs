@@ -58,17 +58,38 @@ public abstract class BenchSystem : IAsyncDisposable
     /// </summary>
     public bool OnCluster { get; init; }
 
-    /// <summary>The queues every process here declares: Classic or Quorum (RabbitMq:QueueType).</summary>
-    public string QueueType { get; init; } = "Classic";
+    /// <summary>The queues every process here declares (RabbitMq:QueueType).</summary>
+    public BrokerQueueType QueueType { get; init; } = BrokerQueueType.Classic;
 
     BrokerManagement? _broker;
     string _brokerPassword = "";
 
     string BrokerUsername => $"{VirtualHost}.coordinator";
 
-    protected BrokerManagement Broker => _broker ??= new BrokerManagement(OnCluster ? 15681 : 15672);
+    protected BrokerManagement Broker => _broker ??= new BrokerManagement(OnCluster ? RabbitMqCluster.ManagementPort(1) : 15672);
 
-    static readonly int[] ClusterNodes = [1, 2, 3];
+    /// <summary>The broker settings of every process here and of the bench's own bus.</summary>
+    RabbitMqOptions BrokerOptions
+    {
+        get
+        {
+            var options = OnCluster ? RabbitMqCluster.Options(VirtualHost) : new RabbitMqOptions { Host = BrokerManagement.Host, VirtualHost = VirtualHost };
+            options.QueueType = QueueType;
+            return options;
+        }
+    }
+
+    /// <summary>The settings of every process here: <see cref="BrokerOptions"/> as the bench's own broker user.</summary>
+    RabbitMqOptions ProcessBrokerOptions
+    {
+        get
+        {
+            var options = BrokerOptions;
+            options.Username = BrokerUsername;
+            options.Password = _brokerPassword;
+            return options;
+        }
+    }
 
     protected static TimeSpan ProcessStartTimeout => StartTimeout;
 
@@ -86,26 +107,7 @@ public abstract class BenchSystem : IAsyncDisposable
 
     protected abstract Task StartProcessesAsync(CancellationToken cancellationToken);
 
-    protected Dictionary<string, string> BrokerEnvironment()
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["RabbitMq__Host"] = BrokerManagement.Host,
-            ["RabbitMq__Port"] = "5672",
-            ["RabbitMq__VirtualHost"] = VirtualHost,
-            ["RabbitMq__QueueType"] = QueueType,
-            ["RabbitMq__Username"] = BrokerUsername,
-            ["RabbitMq__Password"] = _brokerPassword,
-        };
-        if (OnCluster)
-            foreach (var n in ClusterNodes)
-            {
-                environment[$"RabbitMq__Nodes__{n - 1}__Host"] = BrokerManagement.Host;
-                environment[$"RabbitMq__Nodes__{n - 1}__Port"] = $"{5680 + n}";
-                environment[$"RabbitMq__Nodes__{n - 1}__ManagementPort"] = $"{15680 + n}";
-            }
-        return environment;
-    }
+    protected Dictionary<string, string> BrokerEnvironment() => ProcessBrokerOptions.AgentEnvironment().ToDictionary();
 
     protected HostProcess Start(string name, string dll, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
     {
@@ -170,10 +172,7 @@ public abstract class BenchSystem : IAsyncDisposable
     {
         _bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
-            var broker = new RabbitMqOptions { Host = BrokerManagement.Host, VirtualHost = VirtualHost };
-            if (OnCluster)
-                broker.Nodes = [.. ClusterNodes.Select(n => new BrokerNode { Host = BrokerManagement.Host, Port = 5680 + n, ManagementPort = 15680 + n })];
-            cfg.UseCoordinatorBroker(broker, "bench");
+            cfg.UseCoordinatorBroker(BrokerOptions, "bench");
             // The bench's own queue on coordinator.task-events; the event types it does not read are discarded.
             cfg.ReceiveEndpoint($"bench-events-{Tag}", e =>
             {

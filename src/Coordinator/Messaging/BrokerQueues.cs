@@ -11,7 +11,7 @@ namespace Coordinator.Messaging;
 /// Queue inspection and clean-up through the broker's management HTTP API: any node of a cluster answers for all of it, so a
 /// node that does not answer is passed over for the next, and the one that answered is asked first next time.
 /// </summary>
-public sealed partial class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions options)
+public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions options)
 {
     int _preferred;
 
@@ -111,13 +111,14 @@ public sealed partial class BrokerQueues(IHttpClientFactory httpFactory, RabbitM
     {
         try
         {
-            using var response = await SendAsync(http => http.GetAsync($"queues/{Uri.EscapeDataString(options.VirtualHost)}?columns=name,messages", cancellationToken),
-                cancellationToken);
+            // Filtered by the broker (a fleet has a queue per agent: listing them all on every scrape would be the costly part).
+            var path = $"queues/{Uri.EscapeDataString(options.VirtualHost)}?page=1&page_size={MaxErrorQueuesListed}" +
+                       $"&name={Uri.EscapeDataString(ErrorQueuePattern)}&use_regex=true&columns=name,messages";
+            using var response = await SendAsync(http => http.GetAsync(path, cancellationToken), cancellationToken);
             response.EnsureSuccessStatusCode();
-            var queues = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            return queues.EnumerateArray()
+            var page = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            return page.GetProperty("items").EnumerateArray()
                 .Select(q => (Queue: q.GetProperty("name").GetString() ?? "", Messages: q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt32() : 0))
-                .Where(q => ErrorQueue().IsMatch(q.Queue))
                 .ToList();
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
@@ -129,8 +130,8 @@ public sealed partial class BrokerQueues(IHttpClientFactory httpFactory, RabbitM
     /// <summary>The names of the queues MassTransit parks what it could not consume in.</summary>
     public const string ErrorQueuePattern = "(_error|_skipped)$";
 
-    [System.Text.RegularExpressions.GeneratedRegex(ErrorQueuePattern)]
-    private static partial System.Text.RegularExpressions.Regex ErrorQueue();
+    /// <summary>At most this many error queues are reported (each endpoint of the coordinator has two at most).</summary>
+    const int MaxErrorQueuesListed = 500;
 
     /// <summary>
     /// Bounds every error queue of this virtual host, as an operator policy (it holds whatever user policies are set beside

@@ -64,9 +64,9 @@ public sealed class LeaseStore(IDbContextFactory<CoordinatorDbContext> dbFactory
     public async Task<bool> StillHeldAsync(CoordinatorDbContext db, string holder, long epoch, CancellationToken cancellationToken)
     {
         var idleLimit = $"{(long)options.LeaseTtl.TotalMilliseconds}ms";
-        await db.Database.ExecuteSqlAsync($"SELECT set_config('idle_in_transaction_session_timeout', {idleLimit}, true)", cancellationToken);
         var epochs = await db.Database.SqlQuery<long>($"""
-            SELECT "Epoch" AS "Value" FROM coordinator_leases WHERE "Name" = {TaskPath} AND "Holder" = {holder} FOR SHARE
+            SELECT "Epoch" AS "Value" FROM coordinator_leases, set_config('idle_in_transaction_session_timeout', {idleLimit}, true)
+            WHERE "Name" = {TaskPath} AND "Holder" = {holder} FOR SHARE OF coordinator_leases
             """).ToListAsync(cancellationToken);
         return epochs.Count == 1 && epochs[0] == epoch;
     }

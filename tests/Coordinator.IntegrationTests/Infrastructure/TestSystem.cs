@@ -25,7 +25,7 @@ public sealed class TestSystem : IAsyncDisposable
         _postgres = postgres;
         _coordinatorSettings = coordinatorSettings;
         _cluster = cluster;
-        Broker = new BrokerManagement(cluster?.ManagementPort(1) ?? 15672);
+        Broker = new BrokerManagement(cluster is null ? 15672 : RabbitMqCluster.ManagementPort(1));
     }
 
     public string VirtualHost { get; }
@@ -66,18 +66,13 @@ public sealed class TestSystem : IAsyncDisposable
         return system;
     }
 
+    /// <summary>The broker settings of every process here: the local broker, or the cluster's node list and quorum queues.</summary>
     Dictionary<string, string> BrokerEnvironment()
     {
-        var environment = new Dictionary<string, string>
-        {
-            ["RabbitMq__Host"] = "127.0.0.1",
-            ["RabbitMq__VirtualHost"] = VirtualHost,
-            ["RabbitMq__Username"] = BrokerUsername,
-            ["RabbitMq__Password"] = BrokerPassword,
-        };
-        foreach (var (key, value) in _cluster?.Environment ?? new Dictionary<string, string>())
-            environment[key] = value;
-        return environment;
+        var options = _cluster is null ? new Hosting.RabbitMqOptions { Host = "127.0.0.1", VirtualHost = VirtualHost } : RabbitMqCluster.Options(VirtualHost);
+        options.Username = BrokerUsername;
+        options.Password = BrokerPassword;
+        return options.AgentEnvironment().ToDictionary();
     }
 
     public Dictionary<string, string> CoordinatorEnvironment(int port)
