@@ -66,8 +66,6 @@ public sealed class CoordinatorMetrics
 
     public CollectorRegistry Registry { get; }
 
-    public void AgentMessageRefused(string messageType) => _refused.WithLabels(messageType).Inc();
-
     /// <summary>Wires the event counters to placement and the levels to a scrape; called once when the host is built.</summary>
     public void Observe(IServiceProvider services)
     {
@@ -108,6 +106,7 @@ public sealed class CoordinatorMetrics
         var health = services.GetRequiredService<HealthFigures>();
         var scaling = services.GetRequiredService<ScalingManager>();
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
+        services.GetRequiredService<Agents.Identity.AgentIdentityRefusals>().Counted += type => _refused.WithLabels(type).Inc();
         recovery.DetectionObserved += since => _detection.Observe(since.TotalSeconds);
         recovery.RecoveryObserved += since => _recovery.Observe(since.TotalSeconds);
         scaling.Responded += seconds => _scalingResponse.Observe(seconds);

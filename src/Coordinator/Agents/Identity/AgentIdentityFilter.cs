@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using Coordinator.Contracts;
-using Coordinator.Observability;
 using MassTransit;
 
 namespace Coordinator.Agents.Identity;
@@ -54,7 +53,7 @@ public sealed partial class AgentIdentityFilter<T>(AgentIdentityCheck check, Age
 }
 
 /// <summary>The refused messages: a counter per message type and a log line per sender at most once a minute.</summary>
-public sealed partial class AgentIdentityRefusals(CoordinatorMetrics metrics, TimeProvider time, ILogger<AgentIdentityRefusals> logger)
+public sealed partial class AgentIdentityRefusals(TimeProvider time, ILogger<AgentIdentityRefusals> logger)
 {
     static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
     readonly ConcurrentDictionary<string, (DateTimeOffset LoggedAt, int Since)> _senders = new(StringComparer.Ordinal);
@@ -62,10 +61,13 @@ public sealed partial class AgentIdentityRefusals(CoordinatorMetrics metrics, Ti
     public long Total => Interlocked.Read(ref _total);
     long _total;
 
+    /// <summary>Each refusal, by message type (the metrics count them).</summary>
+    public event Action<string>? Counted;
+
     public void Refused(string messageType, string? userId, string reason)
     {
         Interlocked.Increment(ref _total);
-        metrics.AgentMessageRefused(messageType);
+        Counted?.Invoke(messageType);
         var now = time.GetUtcNow();
         var sender = userId ?? "";
         if (_senders.Count > 10_000)
