@@ -18,8 +18,11 @@ mkdir -p "$RUN_DIR/logs"
 
 ./scripts/ensure-rabbitmq.sh
 # The coordinator's own broker user (not guest/guest), its password kept in $RUN_DIR; its agents get users of their own.
-BROKER_USER=${RabbitMq__Username:-coordinator}
-BROKER_PASSWORD=${RabbitMq__Password:-$(./scripts/ensure-broker-user.sh "$BROKER_USER" "$RUN_DIR/broker-password")}
+# Another virtual host than / gets a user of its own, named after it (users are the broker's, not a virtual host's).
+BROKER_VHOST=${RabbitMq__VirtualHost:-/}
+if [ "$BROKER_VHOST" = / ]; then default_user=coordinator; else default_user="$BROKER_VHOST.coordinator"; fi
+BROKER_USER=${RabbitMq__Username:-$default_user}
+BROKER_PASSWORD=${RabbitMq__Password:-$(./scripts/ensure-broker-user.sh "$BROKER_USER" "$RUN_DIR/broker-password" "$BROKER_VHOST")}
 if [ "${NO_BUILD:-}" != 1 ]; then
   echo "[run] building"
   dotnet build Coordinator.sln -c Release -nologo -clp:ErrorsOnly >/dev/null

@@ -13,6 +13,10 @@ conf=/etc/rabbitmq/rabbitmq.conf
 # Queue statistics (consumer counts) refreshed every second: recovery decides from them whether a failed
 # agent's queue still has a live (paused) consumer.
 stats_ok() { grep -q '^collect_statistics_interval = 1000' "$conf" 2>/dev/null; }
+# The largest message the broker takes: 16 MiB (RabbitMQ's own default is 128 MiB). A larger publish is refused by the
+# broker itself (the channel is closed with PRECONDITION_FAILED), so no consumer here ever holds one in memory. Tasks'
+# payloads and results are far smaller (Coordinator:MaxPayloadBytes, Agent:MaxResultBytes: 256 KiB).
+size_ok() { grep -q '^max_message_size = ' "$conf" 2>/dev/null; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -23,7 +27,7 @@ if ! command -v amqp-publish >/dev/null 2>&1; then
     || { as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq amqp-tools >/dev/null; }
 fi
 
-if amqp_up && mgmt_up && stats_ok; then
+if amqp_up && mgmt_up && stats_ok && size_ok; then
   log "broker already up"
   exit 0
 fi
@@ -47,8 +51,9 @@ loopback_users = none
 CONF
 fi
 
-if ! stats_ok; then
-  echo 'collect_statistics_interval = 1000' | as_root tee -a "$conf" >/dev/null
+if ! stats_ok || ! size_ok; then
+  stats_ok || echo 'collect_statistics_interval = 1000' | as_root tee -a "$conf" >/dev/null
+  size_ok || echo 'max_message_size = 16777216' | as_root tee -a "$conf" >/dev/null
   if as_root rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
     log "restarting broker to apply $conf"
     as_root rabbitmqctl stop >/dev/null 2>&1 || true

@@ -9,6 +9,10 @@
 #   scripts/rabbitmq-cluster.sh stop           stop all three nodes; the data stays
 #   scripts/rabbitmq-cluster.sh reset          stop, then remove the data (a fresh cluster on the next start)
 #   scripts/rabbitmq-cluster.sh status         which nodes run (exit 0 when all three do, 3 otherwise)
+#   scripts/rabbitmq-cluster.sh tls-start DIR  start a fourth node of its own, coord-rmq-tls@localhost (not clustered),
+#                                              whose only AMQP listener is TLS: AMQPS 127.0.0.1:5689 with DIR's ca.pem,
+#                                              server.pem and server.key (e.g. made with openssl; copied for the node)
+#   scripts/rabbitmq-cluster.sh tls-stop       stop that node
 #
 #   CLUSTER_DIR (default /var/tmp/coordinator-rabbitmq-cluster): each node's config, data and logs, under nodeN/.
 #
@@ -19,7 +23,7 @@ set -euo pipefail
 log() { printf '[rabbitmq-cluster] %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
 
-usage() { sed -n '5,13p' "$0" | sed 's/^# \{0,3\}//' >&2; exit 2; }
+usage() { sed -n '5,17p' "$0" | sed 's/^# \{0,3\}//' >&2; exit 2; }
 
 # The host part of the node names. `localhost` works with short names (checked on Debian 12, Erlang 25, RabbitMQ
 # 3.10): /etc/hosts maps it to 127.0.0.1 and Erlang takes it as an -sname host. The short hostname would work too,
@@ -44,7 +48,10 @@ export ERL_EPMD_ADDRESS=127.0.0.1
 
 TRIES=120   # bounded waits: 120 tries of 0.5 s (longer in wall time when a try runs the CLI)
 
-node_name() { echo "coord-rmq-$1@$HOST"; }
+# Node 9 is the TLS node (tls-start): ports 5689, 15689, 25689.
+TLS_NODE=9
+short_name() { if [ "$1" = "$TLS_NODE" ]; then echo coord-rmq-tls; else echo "coord-rmq-$1"; fi; }
+node_name() { echo "$(short_name "$1")@$HOST"; }
 amqp_port() { echo $((5680 + $1)); }
 mgmt_port() { echo $((15680 + $1)); }
 dist_port() { echo $((25680 + $1)); }
@@ -70,7 +77,7 @@ amqp_up() { (exec 3<>"/dev/tcp/127.0.0.1/$(amqp_port "$1")") 2>/dev/null; }
 mgmt_up() { curl -fsS -u guest:guest -o /dev/null --max-time 2 "http://127.0.0.1:$(mgmt_port "$1")/api/overview" 2>/dev/null; }
 ports_up() { amqp_up "$1" && mgmt_up "$1"; }
 # The node's Erlang VM is registered with epmd (running, booting, or with the app stopped).
-vm_up() { epmd -names 2>/dev/null | grep -q "^name coord-rmq-$1 at port "; }
+vm_up() { epmd -names 2>/dev/null | grep -q "^name $(short_name "$1") at port "; }
 
 # The nodes node N's cluster_status lists under running_nodes (or disk_nodes): one name a line.
 cluster_nodes() {
@@ -91,6 +98,27 @@ prepare_node() {
   local n=$1 d; d=$(node_dir "$n")
   as_root install -d -o "$RABBIT_USER" -g "$RABBIT_USER" -m 0750 "$d" "$d/mnesia" "$d/log"
   # Rewritten on every start, so a change here applies on the next start of the node.
+  if [ "$n" = "$TLS_NODE" ]; then
+    as_root install -d -o "$RABBIT_USER" -g "$RABBIT_USER" -m 0750 "$d/certs"
+    local f
+    for f in ca.pem server.pem server.key; do
+      [ -f "$TLS_CERTS/$f" ] || die "tls-start: $TLS_CERTS/$f does not exist (a CA certificate, the server's certificate and its key, PEM)"
+      as_root install -o "$RABBIT_USER" -g "$RABBIT_USER" -m 0600 "$TLS_CERTS/$f" "$d/certs/$f"
+    done
+    as_root tee "$d/rabbitmq.conf" >/dev/null <<CONF
+listeners.tcp = none
+listeners.ssl.default = 127.0.0.1:$(amqp_port "$n")
+ssl_options.cacertfile = $d/certs/ca.pem
+ssl_options.certfile = $d/certs/server.pem
+ssl_options.keyfile = $d/certs/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $(mgmt_port "$n")
+loopback_users = none
+collect_statistics_interval = 1000
+CONF
+  else
   as_root tee "$d/rabbitmq.conf" >/dev/null <<CONF
 listeners.tcp.1 = 127.0.0.1:$(amqp_port "$n")
 management.tcp.ip = 127.0.0.1
@@ -99,6 +127,7 @@ loopback_users = none
 # Queue statistics (consumer counts) refreshed every second, as on the dev node: recovery reads them.
 collect_statistics_interval = 1000
 CONF
+  fi
   as_root chmod 0644 "$d/rabbitmq.conf"
   if ! grep -q rabbitmq_management "$d/enabled_plugins" 2>/dev/null; then
     node_env "$n"
@@ -294,5 +323,17 @@ case "${1:-}" in
     as_root rm -rf -- "$BASE"
     ;;
   status) cmd_status ;;
+  tls-start)
+    TLS_CERTS=${2:?tls-start needs the directory of ca.pem, server.pem and server.key}
+    TLS_CERTS=$(cd "$TLS_CERTS" && pwd)
+    # Always with the certificates given: a node left running from before may hold others.
+    stop_one "$TLS_NODE"
+    launch_node "$TLS_NODE"
+    wait_ports "$TLS_NODE"
+    log "$(node_name "$TLS_NODE") up: AMQPS 127.0.0.1:$(amqp_port "$TLS_NODE") (no plain AMQP), management http://127.0.0.1:$(mgmt_port "$TLS_NODE")"
+    printf 'RabbitMq__Host=localhost\nRabbitMq__Port=%s\nRabbitMq__ManagementPort=%s\nRabbitMq__UseTls=true\nRabbitMq__CaCertificatePath=%s\n' \
+      "$(amqp_port "$TLS_NODE")" "$(mgmt_port "$TLS_NODE")" "$TLS_CERTS/ca.pem"
+    ;;
+  tls-stop) stop_one "$TLS_NODE" ;;
   *) usage ;;
 esac

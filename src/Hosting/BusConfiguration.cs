@@ -17,6 +17,14 @@ public static class BusConfiguration
             h.Password(options.Password);
             h.Heartbeat(TimeSpan.FromSeconds(10));
             h.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+            if (options.UseTls)
+                h.UseSsl(ssl =>
+                {
+                    ssl.Protocol = BrokerTls.Protocols;
+                    ssl.ServerName = options.TlsServerName ?? first.Host;
+                    if (BrokerTls.Validation(options) is { } validation)
+                        ssl.CertificateValidationCallback = validation;
+                });
             if (options.Nodes.Count > 1)
                 h.UseCluster(c =>
                 {

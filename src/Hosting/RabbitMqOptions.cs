@@ -29,6 +29,18 @@ public sealed class RabbitMqOptions : IValidatableObject
     [Range(1, 65535)]
     public int ManagementPort { get; set; } = 15672;
 
+    /// <summary>AMQPS: connect over TLS (the broker's TLS listener, 5671 by RabbitMQ's convention, is <see cref="Port"/>).</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>
+    /// With <see cref="UseTls"/>: a PEM file of the CA certificate(s) the broker's certificate must chain to, instead of the
+    /// machine's trusted roots (a private CA). Unset: the machine's.
+    /// </summary>
+    public string? CaCertificatePath { get; set; }
+
+    /// <summary>With <see cref="UseTls"/>: the name the broker's certificate must carry. Unset: the host connected to.</summary>
+    public string? TlsServerName { get; set; }
+
     /// <summary>Messages prefetched per consumer.</summary>
     [Range(1, 10_000)]
     public int PrefetchCount { get; set; } = 32;
@@ -73,6 +85,14 @@ public sealed class RabbitMqOptions : IValidatableObject
         yield return Pair(nameof(Password), user?.Password ?? Password);
         yield return Pair(nameof(ManagementPort), ManagementPort);
         yield return Pair(nameof(QueueType), QueueType);
+        if (UseTls)
+        {
+            yield return Pair(nameof(UseTls), true);
+            if (!string.IsNullOrWhiteSpace(CaCertificatePath))
+                yield return Pair(nameof(CaCertificatePath), CaCertificatePath);
+            if (!string.IsNullOrWhiteSpace(TlsServerName))
+                yield return Pair(nameof(TlsServerName), TlsServerName);
+        }
         for (var i = 0; i < Nodes.Count; i++)
         {
             yield return Pair($"{nameof(Nodes)}__{i}__{nameof(BrokerNode.Host)}", hostOverride ?? Nodes[i].Host);
@@ -86,6 +106,8 @@ public sealed class RabbitMqOptions : IValidatableObject
         for (var i = 0; i < Nodes.Count; i++)
             foreach (var result in NestedValidation.Validate(Nodes[i], $"{nameof(Nodes)}:{i}"))
                 yield return result;
+        if (!string.IsNullOrWhiteSpace(CaCertificatePath) && !File.Exists(CaCertificatePath))
+            yield return new ValidationResult($"names {CaCertificatePath}, which does not exist", [nameof(CaCertificatePath)]);
         if (Nodes.Select(n => (n.Host, n.Port)).Distinct().Count() < Nodes.Count)
             yield return new ValidationResult("lists one node twice (the same host and port)", [nameof(Nodes)]);
     }

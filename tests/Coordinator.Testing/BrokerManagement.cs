@@ -63,6 +63,16 @@ public sealed class BrokerManagement : IDisposable
         }
     }
 
+    /// <summary>The client connections of a virtual host: name (the client's), whether TLS, protocol.</summary>
+    public async Task<IReadOnlyList<(string Name, bool Ssl, string Protocol)>> ConnectionsAsync(string vhost)
+    {
+        var connections = await _http.GetFromJsonAsync<JsonElement>($"vhosts/{E(vhost)}/connections");
+        return [.. connections.EnumerateArray().Select(c => (
+            Name: c.TryGetProperty("client_properties", out var p) && p.TryGetProperty("connection_name", out var n) ? n.GetString() ?? "" : "",
+            Ssl: c.TryGetProperty("ssl", out var ssl) && ssl.ValueKind == JsonValueKind.True,
+            Protocol: c.TryGetProperty("protocol", out var protocol) ? protocol.GetString() ?? "" : ""))];
+    }
+
     public async Task<string> BrokerVersionAsync()
     {
         var overview = await _http.GetFromJsonAsync<JsonElement>("overview");

@@ -26,6 +26,30 @@ public static class RabbitMqCluster
 
     public static Task StartAsync(CancellationToken cancellationToken = default) => ScriptAsync(cancellationToken, "start");
 
+    /// <summary>The TLS node's AMQPS port (its only AMQP listener) and management port (<c>tls-start</c>).</summary>
+    public const int TlsAmqpPort = 5689;
+
+    public const int TlsManagementPort = 15689;
+
+    /// <summary>
+    /// Starts the TLS node with the CA certificate, server certificate and key in <paramref name="certificates"/>
+    /// (<c>ca.pem</c>, <c>server.pem</c>, <c>server.key</c>).
+    /// </summary>
+    public static Task StartTlsAsync(string certificates) => ScriptAsync(CancellationToken.None, "tls-start", certificates);
+
+    public static Task StopTlsAsync() => ScriptAsync(CancellationToken.None, "tls-stop");
+
+    /// <summary>The broker settings of a process on the TLS node: AMQPS, trusting <paramref name="caCertificatePath"/>.</summary>
+    public static RabbitMqOptions TlsOptions(string virtualHost, string caCertificatePath) => new()
+    {
+        Host = BrokerManagement.Host,
+        Port = TlsAmqpPort,
+        ManagementPort = TlsManagementPort,
+        VirtualHost = virtualHost,
+        UseTls = true,
+        CaCertificatePath = caCertificatePath,
+    };
+
     /// <summary>Stops the cluster and removes its data.</summary>
     public static Task ResetAsync(CancellationToken cancellationToken = default) => ScriptAsync(cancellationToken, "reset");
 

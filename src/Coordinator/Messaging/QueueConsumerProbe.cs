@@ -73,7 +73,7 @@ public sealed partial class QueueConsumerProbe(RabbitMqOptions options, ILogger<
                 ClientProvidedName = "coordinator-consumer-probe",
             };
             // The first of the nodes that answers (any node of a cluster answers for every queue).
-            _connection = await factory.CreateConnectionAsync(options.Cluster.Select(n => new AmqpTcpEndpoint(n.Host, n.Port)).ToList(), cancellationToken);
+            _connection = await factory.CreateConnectionAsync(options.Cluster.Select(n => new AmqpTcpEndpoint(n.Host, n.Port, BrokerTls.For(options, n))).ToList(), cancellationToken);
         }
         if (_channel is not { IsOpen: true })
             _channel = await _connection.CreateChannelAsync(cancellationToken: cancellationToken);

@@ -14,17 +14,10 @@ namespace Coordinator.IntegrationTests.Coordinators;
 /// </summary>
 public sealed class When_the_api_needs_keys
 {
-    static readonly string ReadKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
-    static readonly string OperatorKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+    static readonly string ReadKey = TestApiKeys.Read;
+    static readonly string OperatorKey = TestApiKeys.Operator;
 
-    static string Hash(string key) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    static readonly Dictionary<string, string> Keys = new()
-    {
-        ["Api__OpenTo"] = "Nobody",
-        ["Api__Keys__0__Name"] = "watcher", ["Api__Keys__0__Role"] = "Read", ["Api__Keys__0__Hash"] = Hash(ReadKey),
-        ["Api__Keys__1__Name"] = "admin", ["Api__Keys__1__Role"] = "Operator", ["Api__Keys__1__Hash"] = Hash(OperatorKey),
-    };
+    static readonly Dictionary<string, string> Keys = TestApiKeys.Settings();
 
     static async Task<(HttpStatusCode Status, string Error)> CallAsync(HttpClient http, HttpMethod method, string path, object? body = null,
         Action<HttpRequestMessage>? decorate = null)

@@ -14,9 +14,9 @@ public sealed class CoordinatorApi : IDisposable
     readonly HttpClient _http;
 
     /// <summary>A client of the API at <paramref name="baseAddress"/>, sending <paramref name="apiKey"/> as X-Api-Key when given.</summary>
-    public CoordinatorApi(Uri baseAddress, string? apiKey = null)
+    public CoordinatorApi(Uri baseAddress, string? apiKey = null, HttpMessageHandler? handler = null)
     {
-        _http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        _http = new HttpClient(handler ?? new SocketsHttpHandler()) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
         if (apiKey is not null)
             _http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
     }

@@ -16,17 +16,22 @@ public sealed class TestSystem : IAsyncDisposable
     readonly Dictionary<string, string> _coordinatorSettings;
 
     readonly BrokerCluster? _cluster;
+    readonly TlsBroker? _tls;
 
     TestSystem(string virtualHost, string workDirectory, PostgresDatabase? postgres, Dictionary<string, string> coordinatorSettings,
-        BrokerCluster? cluster)
+        BrokerCluster? cluster, TlsBroker? tls)
     {
         VirtualHost = virtualHost;
         WorkDirectory = workDirectory;
         _postgres = postgres;
         _coordinatorSettings = coordinatorSettings;
         _cluster = cluster;
-        Broker = new BrokerManagement(cluster is null ? 15672 : RabbitMqCluster.ManagementPort(1));
+        _tls = tls;
+        Broker = new BrokerManagement(tls is not null ? RabbitMqCluster.TlsManagementPort : cluster is null ? 15672 : RabbitMqCluster.ManagementPort(1));
     }
+
+    /// <summary>The coordinators' API: HTTPS with the TLS broker's server certificate, when on it.</summary>
+    string Scheme => _tls is null ? "http" : "https";
 
     public string VirtualHost { get; }
     public string WorkDirectory { get; }
@@ -51,13 +56,13 @@ public sealed class TestSystem : IAsyncDisposable
     /// process here connects to its three nodes and declares quorum queues.
     /// </summary>
     public static async Task<TestSystem> StartAsync(bool postgres = false, bool startCoordinator = true,
-        Dictionary<string, string>? coordinatorSettings = null, BrokerCluster? cluster = null, string? apiKey = null)
+        Dictionary<string, string>? coordinatorSettings = null, BrokerCluster? cluster = null, string? apiKey = null, TlsBroker? tls = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         var workDirectory = Path.Combine(Path.GetTempPath(), "coordinator-tests", id);
         Directory.CreateDirectory(workDirectory);
         var system = new TestSystem($"test-{id}", workDirectory, postgres ? await PostgresDatabase.CreateAsync() : null,
-            coordinatorSettings ?? [], cluster) { ApiKey = apiKey };
+            coordinatorSettings ?? [], cluster, tls) { ApiKey = apiKey };
         await system.Broker.CreateVirtualHostAsync(system.VirtualHost);
         // The test's own broker user, as a deployment has (the coordinator refuses guest/guest outside Development).
         system.BrokerPassword = await system.Broker.CreateUserAsync(system.VirtualHost, system.BrokerUsername, "administrator");
@@ -69,7 +74,8 @@ public sealed class TestSystem : IAsyncDisposable
     /// <summary>The broker settings of every process here: the local broker, or the cluster's node list and quorum queues.</summary>
     Dictionary<string, string> BrokerEnvironment()
     {
-        var options = _cluster is null ? new Hosting.RabbitMqOptions { Host = "127.0.0.1", VirtualHost = VirtualHost } : RabbitMqCluster.Options(VirtualHost);
+        var options = _tls is not null ? RabbitMqCluster.TlsOptions(VirtualHost, _tls.CaPath)
+            : _cluster is null ? new Hosting.RabbitMqOptions { Host = "127.0.0.1", VirtualHost = VirtualHost } : RabbitMqCluster.Options(VirtualHost);
         options.Username = BrokerUsername;
         options.Password = BrokerPassword;
         return options.AgentEnvironment().ToDictionary();
@@ -78,7 +84,13 @@ public sealed class TestSystem : IAsyncDisposable
     public Dictionary<string, string> CoordinatorEnvironment(int port)
     {
         var environment = BrokerEnvironment();
-        environment["Coordinator__HttpUrl"] = $"http://127.0.0.1:{port}";
+        environment["Coordinator__HttpUrl"] = $"{Scheme}://127.0.0.1:{port}";
+        if (_tls is not null)
+        {
+            // Kestrel's own settings: the default certificate of an https:// URL, PEM with its key.
+            environment["Kestrel__Certificates__Default__Path"] = _tls.ServerCertificatePath;
+            environment["Kestrel__Certificates__Default__KeyPath"] = _tls.ServerKeyPath;
+        }
         // The tests talk to it from this machine, as ./run.sh's user does (Production would ask them for a key).
         environment["Api__OpenTo"] = "Loopback";
         environment["Coordinator__HeartbeatInterval"] = HeartbeatInterval.ToString();
@@ -115,7 +127,7 @@ public sealed class TestSystem : IAsyncDisposable
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
             environment[key] = value;
         var coordinator = Track(new CoordinatorProcess(name, environment, WorkDirectory));
-        var api = new CoordinatorApi(new Uri($"http://127.0.0.1:{port}"), ApiKey);
+        var api = new CoordinatorApi(new Uri($"{Scheme}://127.0.0.1:{port}"), ApiKey, _tls?.TrustingHandler());
         await Eventually.Until(async () =>
             {
                 if (coordinator.HasExited)

@@ -100,6 +100,20 @@ public sealed class When_hostile_input_arrives(ITestOutputHelper output)
         }
         output.WriteLine($"3,000 hostile messages published in {clock.Elapsed.TotalSeconds:0.0} s");
 
+        // A message over the broker's max_message_size (16 MiB, scripts/ensure-rabbitmq.sh) is refused by the broker itself:
+        // the publisher's channel is closed, and no consumer here ever holds it.
+        await using (var connection = await factory.CreateConnectionAsync())
+        await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
+        {
+            var huge = new byte[17 * 1024 * 1024];
+            var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+                await channel.BasicPublishAsync(EntityNames.Tasks, "", true, new BasicProperties { ContentType = "application/json" }, huge));
+            var reason = $"{refused.Message} {channel.CloseReason?.ReplyText}";
+            output.WriteLine($"17 MiB message: {reason}");
+            Assert.Contains("PRECONDITION_FAILED", reason);
+            Assert.Contains("larger than configured max size", reason);
+        }
+
         // The HTTP API: every route that takes a body, and a few that take only a path.
         var routes = new (HttpMethod Method, string Path)[]
         {
