@@ -40,6 +40,8 @@ fi
 export COORDINATOR_API_KEY_HASH="${COORDINATOR_API_KEY_HASH:-sha256:$(printf '0%.0s' $(seq 1 64))}"
 export COORDINATOR_BROKER_PASSWORD="${COORDINATOR_BROKER_PASSWORD:-placeholder}"
 export COORDINATOR_DB_PASSWORD="${COORDINATOR_DB_PASSWORD:-placeholder}"
+export COORDINATOR_AGENT_TOKEN="${COORDINATOR_AGENT_TOKEN:-placeholder}"
+export COORDINATOR_AGENT_TOKEN_HASH="${COORDINATOR_AGENT_TOKEN_HASH:-sha256:$(printf '0%.0s' $(seq 1 64))}"
 if ! resolved="$("${compose[@]}" -f "$file" config 2>&1)"; then
   printf '%s\n' "$resolved" >&2
   log "$file is INVALID (${compose[*]})"

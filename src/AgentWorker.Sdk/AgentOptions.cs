@@ -100,6 +100,16 @@ public sealed partial class AgentOptions : IValidatableObject
     public IReadOnlyList<string> CapabilityList =>
         Capabilities?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
+    /// <summary>
+    /// A bootstrap token of the coordinator's (<c>AgentIdentity:BootstrapTokens</c>): at start the agent presents it at
+    /// <see cref="CoordinatorUrl"/> and connects to the broker as the user it gets for its id, instead of <c>RabbitMq:Username</c>.
+    /// For agents started elsewhere when the coordinator wants each agent to be its own broker user.
+    /// </summary>
+    public string? BootstrapToken { get; set; }
+
+    /// <summary>The coordinator's HTTP API (<c>http://coordinator:5080</c>, say), for <see cref="BootstrapToken"/>.</summary>
+    public string? CoordinatorUrl { get; set; }
+
     /// <summary>Checks what data annotations cannot: the id's form, and capabilities that name something when set.</summary>
     /// <param name="validationContext">Unused.</param>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -109,6 +119,10 @@ public sealed partial class AgentOptions : IValidatableObject
                 $"'{AgentId}' is invalid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", [nameof(AgentId)]);
         if (Capabilities is not null && CapabilityList.Count == 0)
             yield return new ValidationResult("must name at least one capability", [nameof(Capabilities)]);
+        if (!string.IsNullOrWhiteSpace(BootstrapToken)
+            && (!Uri.TryCreate(CoordinatorUrl, UriKind.Absolute, out var coordinator) || coordinator.Scheme is not ("http" or "https")))
+            yield return new ValidationResult(
+                $"must be the coordinator's http(s) address when Agent:BootstrapToken is set, was '{CoordinatorUrl}'", [nameof(CoordinatorUrl)]);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]

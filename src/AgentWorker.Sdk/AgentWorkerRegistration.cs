@@ -47,6 +47,9 @@ public static class AgentWorkerRegistration
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AgentOptions>, AgentCapabilitiesValidator>();
         services.AddSingleton<TaskHandlers>();
         services.AddValidatedOptions<RabbitMqOptions>(RabbitMqOptions.Section);
+        // With a bootstrap token, the broker user is the agent's own, from the coordinator, before anything connects.
+        services.AddOptions<RabbitMqOptions>().PostConfigure<Microsoft.Extensions.Options.IOptions<AgentOptions>>(
+            (broker, agent) => BrokerEnrollment.Apply(agent.Value, broker));
         services.TryAddSingleton(TimeProvider.System); // a host's own clock, if it registered one first
         services.AddSingleton<AgentInstance>();
         services.AddSingleton<WorkDirectory>();

@@ -64,13 +64,14 @@ public sealed class BrokerManagement : IDisposable
     }
 
     /// <summary>The client connections of a virtual host: name (the client's), whether TLS, protocol.</summary>
-    public async Task<IReadOnlyList<(string Name, bool Ssl, string Protocol)>> ConnectionsAsync(string vhost)
+    public async Task<IReadOnlyList<(string Name, bool Ssl, string Protocol, string User)>> ConnectionsAsync(string vhost)
     {
         var connections = await _http.GetFromJsonAsync<JsonElement>($"vhosts/{E(vhost)}/connections");
         return [.. connections.EnumerateArray().Select(c => (
             Name: c.TryGetProperty("client_properties", out var p) && p.TryGetProperty("connection_name", out var n) ? n.GetString() ?? "" : "",
             Ssl: c.TryGetProperty("ssl", out var ssl) && ssl.ValueKind == JsonValueKind.True,
-            Protocol: c.TryGetProperty("protocol", out var protocol) ? protocol.GetString() ?? "" : ""))];
+            Protocol: c.TryGetProperty("protocol", out var protocol) ? protocol.GetString() ?? "" : "",
+            User: c.TryGetProperty("user", out var user) ? user.GetString() ?? "" : ""))];
     }
 
     public async Task<string> BrokerVersionAsync()

@@ -77,6 +77,7 @@ public static class AgentRegistration
         services.AddSingleton<Identity.AgentIdentityCheck>();
         services.AddSingleton<Identity.AgentIdentityRefusals>();
         services.AddSingleton<Identity.AgentCredentials>();
+        services.AddSingleton<Identity.AgentEnrollment>();
         services.AddScoped<AcceptRegistrationActivity>();
         services.AddScoped<RejectRegistrationActivity>();
         services.AddSingleton<HeartbeatBook>();

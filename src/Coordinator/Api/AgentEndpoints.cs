@@ -61,6 +61,33 @@ public static class AgentEndpoints
                     || e.Key.EndsWith("__Password", StringComparison.Ordinal)).Select(e => $"{e.Key}={e.Value}")]));
         });
 
+        // An agent started elsewhere enrols itself with a bootstrap token (Agent:BootstrapToken): its own broker user, unless an
+        // agent of that id is live (its user is never handed out from under it). No API key: the token is the check.
+        agents.MapPost("/{agentId}/enroll", async (string agentId, HttpContext http, AgentEnrollment enrollment, AgentCredentials credentials,
+            IAgentCoordinator coordinator, RabbitMqOptions broker, ILoggerFactory loggers, CancellationToken ct) =>
+        {
+            if (enrollment.Find(http.Request.Headers[AgentEnrollment.Header].ToString()) is not { } tokenName)
+                return Results.Json(new ApiErrors.ApiError(http.Request.Headers.ContainsKey(AgentEnrollment.Header)
+                    ? "this bootstrap token is not known"
+                    : $"a bootstrap token is needed in the {AgentEnrollment.Header} header"), ApiJson.Options, statusCode: StatusCodes.Status401Unauthorized);
+            if (!AgentIdentity.ValidId().IsMatch(agentId))
+                return ApiErrors.BadRequest($"'{agentId}' is not an agent id: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            if (await coordinator.GetAgentStatusAsync(agentId, ct) is { } live && AgentStates.Live.Contains(live.State))
+                return ApiErrors.Conflict($"agent '{agentId}' is {live.State}: the broker user of a live agent is not handed out again");
+            BrokerUser user;
+            try
+            {
+                user = await credentials.IssueAsync(agentId, ct);
+            }
+            catch (HttpRequestException ex)
+            {
+                return Results.Json(new ApiErrors.ApiError(ex.Message), ApiJson.Options, statusCode: StatusCodes.Status502BadGateway);
+            }
+            loggers.CreateLogger(typeof(AgentEnrollment)).LogInformation("Agent {AgentId} enrolled with bootstrap token '{Token}': broker user {User}",
+                agentId, tokenName, user.Username);
+            return Results.Ok(new AgentEnrolled(agentId, user.Username, user.Password, broker.VirtualHost));
+        }).WithSummary("An agent's own broker user for its bootstrap token (header X-Agent-Bootstrap-Token; no API key)");
+
         agents.MapDelete("/{agentId}/credentials", async (string agentId, AgentCredentials credentials, CancellationToken ct) =>
         {
             if (!AgentIdentity.ValidId().IsMatch(agentId))
@@ -80,6 +107,9 @@ public static class AgentEndpoints
     }
 
     public sealed record FailureReport(string? Reason);
+
+    /// <summary>What an enrolling agent connects with.</summary>
+    public sealed record AgentEnrolled(string AgentId, string Username, string Password, string VirtualHost);
 
     /// <summary>An agent's broker user: the password is shown once, here; <see cref="Environment"/> is what to start the agent with.</summary>
     public sealed record AgentCredentialsIssued(string AgentId, string Username, string Password, string VirtualHost,

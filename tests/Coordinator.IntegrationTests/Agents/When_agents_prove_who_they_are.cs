@@ -96,6 +96,52 @@ public sealed class When_agents_prove_who_they_are(ITestOutputHelper output)
             Assert.True((await trusted.RegisterAsync(Registration("made-up"))).Is(out MassTransit.Response<AgentRegistered>? _));
     }
 
+    [Fact]
+    public async Task An_agent_started_elsewhere_enrols_with_a_bootstrap_token_and_a_live_agents_user_is_never_handed_out()
+    {
+        var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        await using var system = await TestSystem.StartAsync(coordinatorSettings: new()
+        {
+            ["AgentIdentity__Mode"] = "Broker",
+            ["AgentIdentity__BootstrapTokens__0__Name"] = "fleet",
+            ["AgentIdentity__BootstrapTokens__0__Hash"] = TestApiKeys.Hash(token),
+        });
+        var coordinatorUrl = system.Api.Http.BaseAddress!.ToString();
+
+        Dictionary<string, string> Enrolling(string presented) => new()
+        {
+            // No broker user of its own (a name the broker does not know): it can only connect as the one it enrols for.
+            ["RabbitMq__Username"] = "no-such-user",
+            ["RabbitMq__Password"] = "no-password",
+            ["Agent__BootstrapToken"] = presented,
+            ["Agent__CoordinatorUrl"] = coordinatorUrl,
+        };
+
+        system.StartAgentWith(Enrolling(token), "enrolled", "--capabilities", "echo");
+        await system.WaitForStateAsync("enrolled", "Active", TimeSpan.FromSeconds(60));
+        var id = await system.Api.SubmitAsync(new { taskType = "echo", payload = new { hello = "enrolled" } });
+        Assert.Equal("enrolled", (await system.WaitForTaskAsync(id, "Completed")).AgentId);
+        var connections = await Eventually.Until(() => system.Broker.ConnectionsAsync(system.VirtualHost),
+            list => list.Any(c => c.Name == "agent-enrolled"), TimeSpan.FromSeconds(30), "the enrolled agent's connection to be listed", system.Diagnostics);
+        Assert.Equal($"{system.VirtualHost}.agent-enrolled", connections.First(c => c.Name == "agent-enrolled").User);
+        Assert.Contains("Agent enrolled enrolled with bootstrap token 'fleet'", system.Coordinator.Output);
+
+        // A wrong token stops the agent at start, with the coordinator's reason.
+        var refused = system.StartAgentWith(Enrolling("not-the-token"), "impostor", "--capabilities", "echo");
+        Assert.Equal(1, await refused.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("this bootstrap token is not known", refused.Output);
+
+        // The right token for the id of a live agent: refused, and the live agent's user keeps its password.
+        using var http = new HttpClient { BaseAddress = system.Api.Http.BaseAddress };
+        using var takeover = new HttpRequestMessage(HttpMethod.Post, "/api/agents/enrolled/enroll");
+        takeover.Headers.Add("X-Agent-Bootstrap-Token", token);
+        using var answer = await http.SendAsync(takeover);
+        Assert.Equal(HttpStatusCode.Conflict, answer.StatusCode);
+        Assert.Contains("is not handed out again", await answer.Content.ReadAsStringAsync());
+        var again = await system.Api.SubmitAsync(new { taskType = "echo", payload = new { hello = "still" } });
+        Assert.Equal("enrolled", (await system.WaitForTaskAsync(again, "Completed")).AgentId);
+    }
+
     static RegisterAgent Registration(string agentId) => new()
     {
         AgentId = agentId,

@@ -30,6 +30,10 @@ public sealed class When_the_stack_runs_in_containers(ITestOutputHelper output) 
         // The passwords the compose file takes from the environment, the test's own.
         _environment["COORDINATOR_BROKER_PASSWORD"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
         _environment["COORDINATOR_DB_PASSWORD"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
+        // The agents' bootstrap token: each replica enrols with it for a broker user of its own.
+        var agentToken = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        _environment["COORDINATOR_AGENT_TOKEN"] = agentToken;
+        _environment["COORDINATOR_AGENT_TOKEN_HASH"] = TestApiKeys.Hash(agentToken);
         _environment["COORDINATOR_API_KEY_HASH"] = "sha256:" + Convert.ToHexStringLower(
             System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_apiKey)));
         _api = new CoordinatorApi(new Uri($"http://127.0.0.1:{_environment["COORDINATOR_HTTP_PORT"]}"), _apiKey);

@@ -168,11 +168,15 @@ public sealed class TestSystem : IAsyncDisposable
         Track(new AgentProcess(agentId, arguments, AgentEnvironment(agentId), WorkDirectory));
 
     /// <summary>An agent that connects to the broker as <paramref name="username"/> (its own user, made by the coordinator).</summary>
-    public AgentProcess StartAgentAs(string username, string password, string agentId, params string[] arguments)
+    public AgentProcess StartAgentAs(string username, string password, string agentId, params string[] arguments) =>
+        StartAgentWith(new Dictionary<string, string> { ["RabbitMq__Username"] = username, ["RabbitMq__Password"] = password }, agentId, arguments);
+
+    /// <summary>An agent with <paramref name="settings"/> over the environment every agent here gets.</summary>
+    public AgentProcess StartAgentWith(IReadOnlyDictionary<string, string> settings, string agentId, params string[] arguments)
     {
         var environment = AgentEnvironment(agentId);
-        environment["RabbitMq__Username"] = username;
-        environment["RabbitMq__Password"] = password;
+        foreach (var (key, value) in settings)
+            environment[key] = value;
         return Track(new AgentProcess(agentId, arguments, environment, WorkDirectory));
     }
 

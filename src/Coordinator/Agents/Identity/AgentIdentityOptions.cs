@@ -5,7 +5,7 @@ namespace Coordinator.Agents.Identity;
 /// <summary>
 /// Section <c>AgentIdentity</c>: how the coordinator knows an agent's message is that agent's.
 /// </summary>
-public sealed class AgentIdentityOptions
+public sealed class AgentIdentityOptions : IValidatableObject
 {
     public const string Section = "AgentIdentity";
 
@@ -29,6 +29,31 @@ public sealed class AgentIdentityOptions
     [Required(AllowEmptyStrings = false)]
     [RegularExpression("^[A-Za-z0-9._@-]{1,64}$", ErrorMessage = "must be 1 to 64 letters, digits, '.', '_', '@' or '-'")]
     public string UserPrefix { get; set; } = "agent-";
+
+    /// <summary>
+    /// Tokens an agent started elsewhere may present once at start (<c>Agent:BootstrapToken</c>) to get its own broker user
+    /// (<c>POST /api/agents/{id}/enroll</c>), kept as hashes like API keys: <c>sha256:</c> and 64 hex digits. One token may
+    /// serve a whole fleet of replicas; it never hands out the user of an agent that is live.
+    /// </summary>
+    public List<BootstrapTokenEntry> BootstrapTokens { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < BootstrapTokens.Count; i++)
+            foreach (var result in Coordinator.Hosting.NestedValidation.Validate(BootstrapTokens[i], $"{nameof(BootstrapTokens)}:{i}"))
+                yield return result;
+    }
+}
+
+public sealed class BootstrapTokenEntry
+{
+    /// <summary>Whose it is (logged with each enrolment; never the token).</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string Name { get; set; } = "";
+
+    [Required(AllowEmptyStrings = false)]
+    [RegularExpression("^sha256:[0-9a-fA-F]{64}$", ErrorMessage = "must be sha256: and the 64 hex digits of the token's SHA-256 (coordinator-cli keys new prints one)")]
+    public string Hash { get; set; } = "";
 }
 
 public enum AgentIdentityMode

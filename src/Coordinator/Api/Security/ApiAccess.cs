@@ -71,6 +71,8 @@ public sealed class ApiAccess
         var request = context.Request;
         if (IsOpenPath(request.Path) || (_openProbes && IsProbe(request.Path)))
             return null;
+        if (Agents.Identity.AgentEnrollment.IsEnrollment(request))
+            return null; // an agent's enrolment carries a bootstrap token, which the route checks itself
         if (request.Headers[InternalHeader] is [{ } token]
             && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token), Encoding.ASCII.GetBytes(InternalToken)))
             return null;
