@@ -40,7 +40,7 @@ public sealed class Kubernetes_manifests
     public void Every_manifest_is_a_valid_api_object()
     {
         var objects = Objects();
-        Assert.Equal(9, objects.Count);
+        Assert.Equal(10, objects.Count);
         Assert.All(objects, o => Assert.IsAssignableFrom<IKubernetesObject<V1ObjectMeta>>(o));
     }
 
@@ -77,5 +77,21 @@ public sealed class Kubernetes_manifests
         var id = agents.Spec.Template.Spec.Containers.Single().Env.Single(e => e.Name == "Agent__AgentId");
         Assert.Equal("metadata.name", id.ValueFrom.FieldRef.FieldPath);
         Assert.True(agents.Spec.Template.Spec.TerminationGracePeriodSeconds > 30, "long enough for the worker to drain and unregister");
+    }
+
+    [Fact]
+    public void The_agent_pods_hold_a_bootstrap_token_and_no_broker_or_database_password()
+    {
+        var objects = Objects();
+        var agents = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == new KubernetesProvisionerOptions().Deployment);
+        var secrets = agents.Spec.Template.Spec.Containers.Single().EnvFrom.Where(e => e.SecretRef is not null).Select(e => e.SecretRef.Name).ToList();
+        var keys = objects.OfType<V1Secret>().Where(s => secrets.Contains(s.Metadata.Name)).SelectMany(s => s.StringData.Keys).ToList();
+        Assert.Contains("Agent__BootstrapToken", keys);
+        Assert.DoesNotContain(keys, k => k.StartsWith("RabbitMq__", StringComparison.Ordinal) || k.StartsWith("Database__", StringComparison.Ordinal));
+        var coordinatorSecrets = objects.OfType<V1Secret>().Single(s => s.Metadata.Name == "coordinator-secrets").StringData.Keys;
+        Assert.Contains("AgentIdentity__BootstrapTokens__0__Hash", coordinatorSecrets);
+        var config = objects.OfType<V1ConfigMap>().Single().Data;
+        Assert.False(config.ContainsKey("AgentIdentity__Mode"), "the manifests run the default outside Development, Broker");
+        Assert.Equal("http://coordinator:5080", config["Agent__CoordinatorUrl"]);
     }
 }
