@@ -53,7 +53,7 @@ public static class AgentEndpoints
             }
             catch (HttpRequestException ex)
             {
-                return Results.Json(new ApiErrors.ApiError(ex.Message), ApiJson.Options, statusCode: StatusCodes.Status502BadGateway);
+                return BrokerRefused(ex);
             }
             var (configure, write, read) = AgentIdentityCheck.PermissionsOf(agentId);
             return Results.Ok(new AgentCredentialsIssued(agentId, user.Username, user.Password, broker.VirtualHost, configure, write, read,
@@ -81,7 +81,7 @@ public static class AgentEndpoints
             }
             catch (HttpRequestException ex)
             {
-                return Results.Json(new ApiErrors.ApiError(ex.Message), ApiJson.Options, statusCode: StatusCodes.Status502BadGateway);
+                return BrokerRefused(ex);
             }
             loggers.CreateLogger(typeof(AgentEnrollment)).LogInformation("Agent {AgentId} enrolled with bootstrap token '{Token}': broker user {User}",
                 agentId, tokenName, user.Username);
@@ -98,13 +98,17 @@ public static class AgentEndpoints
             }
             catch (HttpRequestException ex)
             {
-                return Results.Json(new ApiErrors.ApiError(ex.Message), ApiJson.Options, statusCode: StatusCodes.Status502BadGateway);
+                return BrokerRefused(ex);
             }
             return Results.NoContent();
         });
 
         return app;
     }
+
+    /// <summary>The broker's management API could not do it: 502, with what it answered.</summary>
+    static IResult BrokerRefused(HttpRequestException ex) =>
+        Results.Json(new ApiErrors.ApiError(ex.Message), ApiJson.Options, statusCode: StatusCodes.Status502BadGateway);
 
     public sealed record FailureReport(string? Reason);
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 
 namespace Coordinator.IntegrationTests.Infrastructure;
 
@@ -39,27 +38,14 @@ public sealed class TlsBroker : IAsyncLifetime
     }
 
     /// <summary>An HTTP handler that trusts this fixture's CA (and nothing else) for the coordinator's HTTPS.</summary>
-    public HttpMessageHandler TrustingHandler()
+    public HttpMessageHandler TrustingHandler() => new SocketsHttpHandler
     {
-        var roots = new X509Certificate2Collection();
-        roots.ImportFromPemFile(CaPath);
-        return new SocketsHttpHandler
+        // The coordinator's own check of a broker's certificate against a CA file, used here for the API's.
+        SslOptions = new SslClientAuthenticationOptions
         {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                {
-                    if (certificate is null || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != SslPolicyErrors.None)
-                        return false;
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build((X509Certificate2)certificate);
-                },
-            },
-        };
-    }
+            RemoteCertificateValidationCallback = Coordinator.Hosting.BrokerTls.Validation(new Coordinator.Hosting.RabbitMqOptions { CaCertificatePath = CaPath }),
+        },
+    };
 
     async Task OpenSslAsync(params string[] arguments)
     {
