@@ -63,7 +63,8 @@ public sealed partial class DockerProvisioner(
             return spec.AgentId;
         }
         catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or TimeoutException
-                                       or System.Net.Sockets.SocketException)
+                                       or System.Net.Sockets.SocketException
+                                       or TaskCanceledException && !cancellationToken.IsCancellationRequested) // the broker's user not made in time
         {
             _agents.TryRemove(spec.AgentId, out _);
             throw new ProvisioningException($"could not start agent {spec.AgentId} as a container of {Docker.Image}: {Describe(ex)}", ex);

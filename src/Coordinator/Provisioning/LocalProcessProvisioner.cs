@@ -48,7 +48,8 @@ public sealed partial class LocalProcessProvisioner(
             owned.BrokerUser ??= await credentials.ForProvisionedAsync(spec.AgentId, cancellationToken);
             Launch(owned);
         }
-        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or FileNotFoundException or HttpRequestException)
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException or FileNotFoundException or HttpRequestException
+                                       or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             _agents.TryRemove(spec.AgentId, out _);
             throw new ProvisioningException($"could not start agent {spec.AgentId}: {ex.Message}", ex);

@@ -58,15 +58,11 @@ public sealed partial class AgentIdentityRefusals(TimeProvider time, ILogger<Age
     static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
     readonly ConcurrentDictionary<string, (DateTimeOffset LoggedAt, int Since)> _senders = new(StringComparer.Ordinal);
 
-    public long Total => Interlocked.Read(ref _total);
-    long _total;
-
     /// <summary>Each refusal, by message type (the metrics count them).</summary>
     public event Action<string>? Counted;
 
     public void Refused(string messageType, string? userId, string reason)
     {
-        Interlocked.Increment(ref _total);
         Counted?.Invoke(messageType);
         var now = time.GetUtcNow();
         var sender = userId ?? "";
