@@ -7,7 +7,7 @@ namespace Coordinator.Bench;
 public sealed record BenchOptions
 {
     public static readonly string[] Scenarios = ["throughput", "latency", "scaling", "fairness", "recovery", "scale-response", "ramp", "all",
-        "fleet-soak", "fleet-large", "fleet-kill", "fleet-tasks", "fleet-silent", "fleet", "ledger", "queues", "takeover"];
+        "fleet-soak", "fleet-large", "fleet-kill", "fleet-tasks", "fleet-silent", "fleet", "ledger", "queues", "identity", "takeover"];
     static readonly string[] TaskTypes = ["echo", "sleep", "compute"];
 
     public int? Tasks { get; init; }
@@ -54,6 +54,8 @@ public sealed record BenchOptions
                              quorum queues on a three-node cluster (scripts/rabbitmq-cluster.sh; not part of "all");
                              takeover: the owner of two coordinators on PostgreSQL killed --repeat times (default 5),
                              the standby's takeover and the first task placed timed (not part of "all")
+                             or, issue 15, identity: echo throughput with agents believed (AgentIdentity Claimed) and with
+                             agents enrolled by bootstrap token as their own broker users (Broker) (not part of "all")
           --fleet N          simulated agents for the fleet scenarios (default: each scenario's own)
           --duration S       seconds a fleet soak lasts (default: each scenario's own)
           --repeat N         measured repetitions per system, medians reported (default 3 in scenarios, 1 otherwise;

@@ -64,6 +64,9 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
             case "queues":
                 await QueuesAsync();
                 break;
+            case "identity":
+                await IdentityAsync();
+                break;
             case "takeover":
                 await new TakeoverScenario(options, output, cancellationToken).RunAsync();
                 break;
@@ -155,6 +158,27 @@ public sealed class ScenarioRunner(BenchOptions options, TextWriter output, Canc
         output.Write(ResultTable.Format([classic, quorum, replicated]));
         output.WriteLine($"ratio quorum/classic throughput (one node): {Ratio(quorum.Throughput, classic.Throughput)}; " +
                          $"quorum on three nodes/classic: {Ratio(replicated.Throughput, classic.Throughput)}");
+    }
+
+    /// <summary>
+    /// Issue 15: the coordinated throughput with agents whose id is believed (Claimed) and with agents that connect as their own
+    /// broker users, enrolled by a bootstrap token, every agent message checked against its sender (Broker), one after another
+    /// in one run.
+    /// </summary>
+    async Task IdentityAsync()
+    {
+        var work = Work("echo", 2000);
+        Heading($"identity: {work.Describe()}; {options.Agents} agents × {options.Concurrency}; strategy {options.Strategy}");
+        var claimed = await MeasureAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, options.Strategy) { Overrides = options.Settings },
+            work, "Claimed");
+        var token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        var broker = await MeasureAsync(() => new CoordinatedSystem(options.Agents, options.Concurrency, options.Strategy)
+        {
+            Overrides = options.Settings, BootstrapToken = token,
+        }, work, "Broker");
+        output.WriteLine($"  {MachineActivity.Describe()}");
+        output.Write(ResultTable.Format([claimed, broker]));
+        output.WriteLine($"ratio Broker/Claimed throughput: {Ratio(broker.Throughput, claimed.Throughput)}");
     }
 
     /// <summary>(b) assignment latency at half of the coordinated peak rate (measured by (a) or by a probe here).</summary>

@@ -29,6 +29,12 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
     /// <summary>Settings from the command line (--set), applied last.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// AgentIdentity:Mode=Broker: each agent enrols with this bootstrap token (Agent:BootstrapToken) and connects as its own
+    /// broker user, and the coordinator takes an agent's messages from that user only. Null: Claimed, agents as the bench's user.
+    /// </summary>
+    public string? BootstrapToken { get; init; }
+
     /// <summary>The coordinator's HTTP API (base address set once started).</summary>
     public HttpClient Api => _api;
 
@@ -41,6 +47,14 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
         environment["Coordinator__HttpUrl"] = $"http://127.0.0.1:{port}";
         environment["Api__OpenTo"] = "Loopback"; // the bench reads and submits from this machine
         environment["AgentIdentity__Mode"] = "Claimed"; // its agents connect as the bench's broker user
+        if (BootstrapToken is not null)
+        {
+            environment["AgentIdentity__Mode"] = "Broker";
+            environment["AgentIdentity__UserPrefix"] = $"{VirtualHost}.agent-"; // deleted with the virtual host's users
+            environment["AgentIdentity__BootstrapTokens__0__Name"] = "bench";
+            environment["AgentIdentity__BootstrapTokens__0__Hash"] = "sha256:" + Convert.ToHexStringLower(
+                System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(BootstrapToken)));
+        }
         environment["Coordinator__LoadBalancingStrategy"] = Strategy;
         environment["Database__Provider"] = "Sqlite";
         environment["Database__ConnectionString"] = $"Data Source={Path.Combine(WorkDirectory, "coordinator.db")}";
@@ -95,7 +109,11 @@ public sealed class CoordinatedSystem(int agents, int concurrency, string strate
             ProcessStartTimeout, "the coordinator to be ready", Diagnostics, cancellationToken);
 
         if (!scaledFleet)
-            StartAgents(new Dictionary<string, string>());
+            StartAgents(BootstrapToken is null ? new Dictionary<string, string>() : new Dictionary<string, string>
+            {
+                ["Agent__BootstrapToken"] = BootstrapToken,
+                ["Agent__CoordinatorUrl"] = _api.BaseAddress.ToString(),
+            });
         await Poll.UntilAsync(async () =>
             {
                 EnsureAlive();
