@@ -30,9 +30,13 @@ function replaceChildren(parent, children) {
   parent.replaceChildren(...children);
 }
 
-// Without a key (or with one no longer known) the API answers 401: the key is asked for at /login.
+// Without a key (or with one no longer known) the API answers 401: the key is asked for at /login. Once: every poll
+// under way answers 401 too, and each new navigation would start the last one over.
+let signingIn = false;
 function signInIfAsked(response) {
-  if (response.status === 401) window.location.assign("/login");
+  if (response.status !== 401 || signingIn) return;
+  signingIn = true;
+  window.location.assign("/login");
 }
 
 // The anti-forgery token set beside the key's cookie at /login, echoed in a header on every change.

@@ -33,7 +33,8 @@ public sealed class When_the_dashboard_needs_a_key(ITestOutputHelper output)
         var page = await reader.NewPageAsync();
         page.Dialog += async (_, dialog) => await dialog.AcceptAsync(dialog.DefaultValue);
         await page.GotoAsync($"{root}/#agents");
-        await page.WaitForURLAsync($"{root}/login", new() { Timeout = Wait });
+        await page.WaitForSelectorAsync("input[name=key]", new() { Timeout = Wait }); // the sign-in form, wherever the page went
+        Assert.Equal($"{root}/login", page.Url);
         await page.FillAsync("input[name=key]", "not-a-key");
         await page.ClickAsync("button[type=submit], input[type=submit]");
         await page.WaitForSelectorAsync("text=That key is not known.", new() { Timeout = Wait });
@@ -41,7 +42,7 @@ public sealed class When_the_dashboard_needs_a_key(ITestOutputHelper output)
         // A read key: the fleet shows; a drain is refused with the API's reason, and nothing changes.
         await page.FillAsync("input[name=key]", TestApiKeys.Read);
         await page.ClickAsync("button[type=submit], input[type=submit]");
-        await page.WaitForURLAsync($"{root}/", new() { Timeout = Wait });
+        await page.WaitForSelectorAsync("nav a[data-page='agents']", new() { Timeout = Wait }); // signed in: the dashboard
         var cookies = await reader.CookiesAsync();
         Assert.True(cookies.Single(c => c.Name == "coordinator-key").HttpOnly, "the key's cookie is readable by scripts");
         await page.ClickAsync("nav a[data-page='agents']");
@@ -59,7 +60,7 @@ public sealed class When_the_dashboard_needs_a_key(ITestOutputHelper output)
         await operatorPage.GotoAsync($"{root}/login");
         await operatorPage.FillAsync("input[name=key]", TestApiKeys.Operator);
         await operatorPage.ClickAsync("button[type=submit], input[type=submit]");
-        await operatorPage.WaitForURLAsync($"{root}/", new() { Timeout = Wait });
+        await operatorPage.WaitForSelectorAsync("nav a[data-page='agents']", new() { Timeout = Wait });
 
         // The cookie alone, without the anti-forgery header the page's script sends, changes nothing.
         var forged = await operatorPage.EvaluateAsync<int>(
