@@ -11,6 +11,11 @@ public static partial class AgentIdentity
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     public static partial Regex ValidId();
 
+    /// <summary>Why <paramref name="agentId"/> is not an agent id, or null when it is one.</summary>
+    public static string? Problem(string agentId) => ValidId().IsMatch(agentId)
+        ? null
+        : $"'{agentId}' is not an agent id: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
     /// <summary>A name-based (version 5 style) Guid: the same id always maps to the same saga.</summary>
     public static Guid CorrelationIdOf(string? agentId)
     {

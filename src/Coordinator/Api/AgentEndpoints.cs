@@ -44,8 +44,8 @@ public static class AgentEndpoints
         agents.MapPost("/{agentId}/credentials", async (string agentId, AgentCredentials credentials, RabbitMqOptions broker,
             CancellationToken ct) =>
         {
-            if (!AgentIdentity.ValidId().IsMatch(agentId))
-                return ApiErrors.BadRequest($"'{agentId}' is not an agent id: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            if (AgentIdentity.Problem(agentId) is { } problem)
+                return ApiErrors.BadRequest(problem);
             BrokerUser user;
             try
             {
@@ -70,8 +70,8 @@ public static class AgentEndpoints
                 return Results.Json(new ApiErrors.ApiError(http.Request.Headers.ContainsKey(AgentEnrollment.Header)
                     ? "this bootstrap token is not known"
                     : $"a bootstrap token is needed in the {AgentEnrollment.Header} header"), ApiJson.Options, statusCode: StatusCodes.Status401Unauthorized);
-            if (!AgentIdentity.ValidId().IsMatch(agentId))
-                return ApiErrors.BadRequest($"'{agentId}' is not an agent id: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            if (AgentIdentity.Problem(agentId) is { } problem)
+                return ApiErrors.BadRequest(problem);
             if (await coordinator.GetAgentStatusAsync(agentId, ct) is { } live && AgentStates.Live.Contains(live.State))
                 return ApiErrors.Conflict($"agent '{agentId}' is {live.State}: the broker user of a live agent is not handed out again");
             BrokerUser user;
@@ -90,8 +90,8 @@ public static class AgentEndpoints
 
         agents.MapDelete("/{agentId}/credentials", async (string agentId, AgentCredentials credentials, CancellationToken ct) =>
         {
-            if (!AgentIdentity.ValidId().IsMatch(agentId))
-                return ApiErrors.BadRequest($"'{agentId}' is not an agent id");
+            if (AgentIdentity.Problem(agentId) is { } problem)
+                return ApiErrors.BadRequest(problem);
             try
             {
                 await credentials.RevokeAsync(agentId, ct);

@@ -178,16 +178,6 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
         return true;
     }
 
-    /// <summary>Whether a broker user exists.</summary>
-    public async Task<bool> UserExistsAsync(string username, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(http => http.GetAsync($"users/{Uri.EscapeDataString(username)}", cancellationToken), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            return false;
-        await EnsureAsync(response, $"look up broker user {username}", cancellationToken);
-        return true;
-    }
-
     /// <summary>A refusal of the management API as an exception that says what was being done and what the broker answered.</summary>
     static async Task EnsureAsync(HttpResponseMessage response, string doing, CancellationToken cancellationToken)
     {

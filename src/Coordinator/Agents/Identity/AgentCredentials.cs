@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Coordinator.Contracts;
 using Coordinator.Hosting;
 using Coordinator.Messaging;
@@ -17,11 +16,9 @@ public sealed partial class AgentCredentials(BrokerQueues broker, AgentIdentityC
     /// <summary>Makes the agent's broker user, or gives it a new password (the old one stops working for new connections).</summary>
     public async Task<BrokerUser> IssueAsync(string agentId, CancellationToken cancellationToken)
     {
-        if (!AgentIdentity.ValidId().IsMatch(agentId))
-            throw new ArgumentException($"'{agentId}' is not an agent id: 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit",
-                nameof(agentId));
-        var user = new BrokerUser(check.UserOf(agentId), Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))
-            .Replace('+', '-').Replace('/', '_'));
+        if (AgentIdentity.Problem(agentId) is { } problem)
+            throw new ArgumentException(problem, nameof(agentId));
+        var user = new BrokerUser(check.UserOf(agentId), HashedSecret.New());
         var (configure, write, read) = AgentIdentityCheck.PermissionsOf(agentId);
         await broker.PutUserAsync(user, configure, write, read, cancellationToken);
         LogIssued(user.Username, options.VirtualHost);

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Coordinator.Hosting;
 
 namespace Coordinator.Agents.Identity;
 
@@ -12,20 +11,10 @@ public sealed class AgentEnrollment(AgentIdentityOptions options)
 {
     public const string Header = "X-Agent-Bootstrap-Token";
 
-    readonly List<(string Name, byte[] Hash)> _tokens = [.. options.BootstrapTokens.Select(t => (t.Name, Convert.FromHexString(t.Hash["sha256:".Length..])))];
+    readonly HashedSecrets<string> _tokens = new(options.BootstrapTokens.Select(t => (t.Hash, t.Name)));
 
     /// <summary>The token's name when it is one of ours (compared in constant time), otherwise null.</summary>
-    public string? Find(string? token)
-    {
-        if (string.IsNullOrEmpty(token))
-            return null;
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(token));
-        string? found = null;
-        foreach (var (name, known) in _tokens)
-            if (CryptographicOperations.FixedTimeEquals(hash, known))
-                found = name;
-        return found;
-    }
+    public string? Find(string? token) => _tokens.TryFind(token, out var name) ? name : null;
 
     /// <summary><c>POST /api/agents/{id}/enroll</c>: authenticated by its bootstrap token, not by an API key.</summary>
     public static bool IsEnrollment(HttpRequest request) =>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Coordinator.Hosting;
 
 namespace Coordinator.Agents.Identity;
 
@@ -52,7 +53,7 @@ public sealed class BootstrapTokenEntry
     public string Name { get; set; } = "";
 
     [Required(AllowEmptyStrings = false)]
-    [RegularExpression("^sha256:[0-9a-fA-F]{64}$", ErrorMessage = "must be sha256: and the 64 hex digits of the token's SHA-256 (coordinator-cli keys new prints one)")]
+    [RegularExpression(HashedSecret.Pattern, ErrorMessage = "must be sha256: and the 64 hex digits of the token's SHA-256 (coordinator-cli keys new prints one)")]
     public string Hash { get; set; } = "";
 }
 

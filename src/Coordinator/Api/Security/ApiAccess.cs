@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Coordinator.Hosting;
 
 namespace Coordinator.Api.Security;
 
@@ -22,37 +23,26 @@ public sealed class ApiAccess
     /// <summary>Carries this process's own token on the writes it makes for a standby (see <see cref="ForwardApiWriteConsumer"/>).</summary>
     public const string InternalHeader = "X-Coordinator-Internal";
 
-    readonly (string Name, byte[] Hash, ApiRole Role)[] _keys;
+    readonly HashedSecrets<(string Name, ApiRole Role)> _keys;
     readonly byte[] _internal = RandomNumberGenerator.GetBytes(32);
     readonly bool _openProbes;
 
     public ApiAccess(ApiSecurityOptions options, IHostEnvironment environment)
     {
-        _keys = options.Keys.Select(k => (k.Name, Convert.FromHexString(k.Hash["sha256:".Length..]), k.Role)).ToArray();
+        _keys = new(options.Keys.Select(k => (k.Hash, (k.Name, k.Role))));
         OpenTo = options.OpenTo ?? (environment.IsDevelopment() ? ApiOpenTo.Loopback : ApiOpenTo.Nobody);
         _openProbes = options.OpenProbes;
     }
 
     public ApiOpenTo OpenTo { get; }
 
-    public int KeyCount => _keys.Length;
+    public int KeyCount => _keys.Count;
 
     /// <summary>This process's own token for the writes it replays on a standby's behalf (never leaves the process).</summary>
     public string InternalToken => Convert.ToHexString(_internal);
 
-    /// <summary>A new key: 32 random bytes, URL-safe base64.</summary>
-    public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
     /// <summary>The configured key this is, if any (each compared in constant time).</summary>
-    public (string Name, ApiRole Role)? Find(string key)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        (string, ApiRole)? found = null;
-        foreach (var (name, known, role) in _keys)
-            if (CryptographicOperations.FixedTimeEquals(hash, known))
-                found = (name, role);
-        return found;
-    }
+    public (string Name, ApiRole Role)? Find(string key) => _keys.TryFind(key, out var found) ? found : null;
 
     static bool IsOpenPath(PathString path) =>
         path == "/" || path == "/login" || path == "/logout" || path.StartsWithSegments("/dashboard");

@@ -39,7 +39,7 @@ public sealed class ApiKeyEntry
     public string Name { get; set; } = "";
 
     [Required(AllowEmptyStrings = false)]
-    [RegularExpression("^sha256:[0-9a-fA-F]{64}$", ErrorMessage = "must be sha256: and the 64 hex digits of the key's SHA-256 (coordinator-cli keys new prints one)")]
+    [RegularExpression(HashedSecret.Pattern, ErrorMessage = "must be sha256: and the 64 hex digits of the key's SHA-256 (coordinator-cli keys new prints one)")]
     public string Hash { get; set; } = "";
 
     public ApiRole Role { get; set; } = ApiRole.Read;

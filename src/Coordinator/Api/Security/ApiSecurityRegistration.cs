@@ -51,7 +51,7 @@ public static partial class ApiSecurityRegistration
             var secure = context.Request.IsHttps;
             context.Response.Cookies.Append(ApiAccess.KeyCookie, key,
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = secure, Path = "/" });
-            context.Response.Cookies.Append(ApiAccess.CsrfCookie, ApiAccess.NewKey(),
+            context.Response.Cookies.Append(ApiAccess.CsrfCookie, HashedSecret.New(),
                 new CookieOptions { HttpOnly = false, SameSite = SameSiteMode.Strict, Secure = secure, Path = "/" });
             LogLogin(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiAccess)), found.Name, found.Role);
             return Results.Redirect("/", permanent: false);
