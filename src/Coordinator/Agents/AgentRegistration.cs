@@ -1,3 +1,4 @@
+using Coordinator.Agents.Identity;
 using Coordinator.Contracts;
 using Coordinator.Hosting;
 using Coordinator.Persistence;
@@ -42,7 +43,7 @@ public static class AgentRegistration
         e.ConcurrentMessageLimit = 64;
         e.DiscardSkippedMessages();
         e.DiscardFaultedMessages();
-        e.UseConsumeFilter(typeof(Identity.AgentIdentityFilter<>), context);
+        e.UseAgentIdentity(context);
         e.ConfigureConsumer<HeartbeatConsumer>(context);
     }
 
@@ -55,7 +56,7 @@ public static class AgentRegistration
         services.AddOwnerEndpoint(EntityNames.AgentControl, (context, e) =>
         {
             e.ConcurrentMessageLimit = new AgentStateDefinition().ConcurrentMessageLimit;
-            e.UseConsumeFilter(typeof(Identity.AgentIdentityFilter<>), context);
+            e.UseAgentIdentity(context);
             e.ConfigureSaga<AgentState>(context);
             e.ConfigureConsumer<ControlQueueHeartbeatConsumer>(context);
         });

@@ -1,3 +1,4 @@
+using Coordinator.Agents.Identity;
 using Coordinator.Hosting;
 using Coordinator.Ownership;
 using Coordinator.Tasks.Dispatch;
@@ -111,7 +112,7 @@ public static class TaskRegistration
         e.ConcurrentMessageLimit = 128;
         e.DiscardSkippedMessages();
         e.UseInMemoryOutbox(context);
-        e.UseConsumeFilter(typeof(Agents.Identity.AgentIdentityFilter<>), context);
+        e.UseAgentIdentity(context);
         e.ConfigureConsumer<TaskStartedConsumer>(context);
         e.ConfigureConsumer<TaskCompletedConsumer>(context);
         e.ConfigureConsumer<TaskFailedConsumer>(context);

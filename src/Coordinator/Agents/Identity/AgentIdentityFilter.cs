@@ -18,8 +18,6 @@ public sealed partial class AgentIdentityFilter<T>(AgentIdentityCheck check, Age
 
     public Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
-        if (!check.Enforced)
-            return next.Send(context);
         var userId = context.ReceiveContext.TryGetPayload<RabbitMqBasicConsumeContext>(out var rabbit) ? rabbit.Properties.UserId : null;
         var claimed = ClaimOf?.Invoke(context.Message);
         if (check.Refuse(userId, string.IsNullOrEmpty(claimed) ? null : claimed) is not { } reason)
@@ -49,6 +47,19 @@ public sealed partial class AgentIdentityFilter<T>(AgentIdentityCheck check, Age
             return null;
         var message = Expression.Parameter(typeof(T));
         return Expression.Lambda<Func<T, string?>>(Expression.Property(message, property), message).Compile();
+    }
+}
+
+public static class AgentIdentityFilterRegistration
+{
+    /// <summary>
+    /// The check in front of an endpoint that takes what agents send, only when identity is enforced: in Claimed mode nothing
+    /// is added to the path of every heartbeat and result (the filter is resolved per message).
+    /// </summary>
+    public static void UseAgentIdentity(this IReceiveEndpointConfigurator endpoint, IBusRegistrationContext context)
+    {
+        if (context.GetRequiredService<AgentIdentityCheck>().Enforced)
+            endpoint.UseConsumeFilter(typeof(AgentIdentityFilter<>), context);
     }
 }
 
