@@ -2,7 +2,9 @@ namespace Coordinator.Contracts;
 
 /// <summary>
 /// Sent by a standby coordinator to <c>coordinator.api-writes</c>, consumed by the owner of the task path: an HTTP write made to
-/// the standby (cancel, re-run, drain, scale, limits), for the owner to make. Answered with <see cref="ApiWriteAnswered"/>.
+/// the standby (cancel, re-run, drain, scale, limits), for the owner to make; or a read of what only the owner holds in memory
+/// (<c>/api/metrics</c>, <c>/api/alerts</c>, the scaling view, limits' counts), for the owner to answer. Answered with
+/// <see cref="ApiWriteAnswered"/>.
 /// </summary>
 public sealed record ForwardApiWrite
 {

@@ -13,7 +13,8 @@ public static class LimitEndpoints
         var limitsWrites = app.MapGroup("/api/limits").RequireOwner();
 
         limits.MapGet("/", (TaskLimits all, TaskPlacement placement) =>
-            Results.Ok(all.All.Where(p => !p.Value.IsNone).OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => View(p.Key, p.Value, placement)).ToList()));
+            Results.Ok(all.All.Where(p => !p.Value.IsNone).OrderBy(p => p.Key, StringComparer.OrdinalIgnoreCase).Select(p => View(p.Key, p.Value, placement)).ToList()))
+            .AnsweredByOwner(); // how many of each type run now is the owner's placement
 
         limitsWrites.MapPut("/{taskType}", SetAsync).Accepts<LimitRequest>("application/json").Produces<LimitView>();
 

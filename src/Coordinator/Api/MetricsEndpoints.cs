@@ -66,13 +66,13 @@ public static class MetricsEndpoints
                 recovery = recovery.Snapshot(),
                 detection = health.Snapshot(),
             });
-        });
+        }).AnsweredByOwner(); // in flight, waiting, load, recovery and detection are the owner's working state
 
         app.MapGet("/api/metrics/history", (SystemFigures system) => Results.Ok(new
         {
             sampleSeconds = SystemFigures.SampleEvery.TotalSeconds,
             samples = system.History(),
-        }));
+        })).AnsweredByOwner();
         return app;
     }
 

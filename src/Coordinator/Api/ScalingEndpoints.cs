@@ -9,7 +9,7 @@ public static class ScalingEndpoints
         var scaling = app.MapGroup("/api/scaling");
         var scalingWrites = app.MapGroup("/api/scaling").RequireOwner();
 
-        scaling.MapGet("/", async (ScalingManager manager, CancellationToken ct) => Results.Ok(await manager.ViewAsync(ct)));
+        scaling.MapGet("/", async (ScalingManager manager, CancellationToken ct) => Results.Ok(await manager.ViewAsync(ct))).AnsweredByOwner();
 
         scalingWrites.MapPost("/up", async (ScaleRequest? request, ScalingManager manager, ScalingOptions options, CancellationToken ct) =>
         {
