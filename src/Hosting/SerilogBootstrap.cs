@@ -27,7 +27,7 @@ public static class SerilogBootstrap
         {
             using var host = build();
             await host.RunAsync();
-            return 0;
+            return Environment.ExitCode; // 0, unless the program stopped itself for a reason it set (an agent refused for good)
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

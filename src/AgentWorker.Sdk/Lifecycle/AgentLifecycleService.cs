@@ -17,6 +17,7 @@ internal sealed partial class AgentLifecycleService(
     Tasks.HeldAssignments assignments,
     Tasks.OwnerEpoch owners,
     TimeProvider time,
+    IHostApplicationLifetime lifetime,
     ILogger<AgentLifecycleService> logger) : BackgroundService
 {
     static readonly Uri ControlAddress = new($"exchange:{EntityNames.AgentControl}");
@@ -25,6 +26,7 @@ internal sealed partial class AgentLifecycleService(
 
     readonly CancellationTokenSource _heartbeats = new();
     volatile bool _registered;
+    volatile bool _refusedForGood;
 
     /// <summary>
     /// The coordinator refused a heartbeat of this instance (it was declared failed, e.g. after a pause):
@@ -119,6 +121,13 @@ internal sealed partial class AgentLifecycleService(
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_refusedForGood)
+        {
+            // Never registered, and whatever it sent now would be refused too.
+            await _heartbeats.CancelAsync();
+            await base.StopAsync(cancellationToken);
+            return;
+        }
         LogDraining(instance.AgentId, activity.Active + assignments.Waiting);
         await TrySendAsync(new DrainAgent { AgentId = instance.AgentId, InstanceId = instance.InstanceId, Timestamp = time.GetUtcNow() },
             cancellationToken);
@@ -156,7 +165,16 @@ internal sealed partial class AgentLifecycleService(
             var response = await client.GetResponse<AgentRegistered, AgentRegistrationRejected>(instance.Registration(), cancellationToken);
             if (response.Is(out Response<AgentRegistrationRejected>? rejected))
             {
-                LogRejected(instance.AgentId, rejected!.Message.Reason);
+                if (rejected!.Message.Final)
+                {
+                    // Its broker user may not speak for it: every later attempt would be refused the same way.
+                    LogRefusedForGood(instance.AgentId, rejected.Message.Reason);
+                    _refusedForGood = true;
+                    Environment.ExitCode = 1;
+                    lifetime.StopApplication();
+                    return false;
+                }
+                LogRejected(instance.AgentId, rejected.Message.Reason);
                 return false;
             }
             if (response.Is(out Response<AgentRegistered>? registered))
@@ -240,6 +258,10 @@ internal sealed partial class AgentLifecycleService(
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId} registration rejected: {Reason}; retrying")]
     partial void LogRejected(string agentId, string reason);
+
+    [LoggerMessage(LogLevel.Critical, "Agent {AgentId} registration refused for good: {Reason}. Start it as its own broker user " +
+                                      "(coordinator-cli agents credentials <agent-id>) or with Agent:BootstrapToken; stopping")]
+    partial void LogRefusedForGood(string agentId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Agent {AgentId} cannot reach the coordinator ({Error}); retrying")]
     partial void LogUnreachable(string agentId, string error);

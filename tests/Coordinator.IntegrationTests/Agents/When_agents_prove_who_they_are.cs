@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Coordinator.Contracts;
 using Coordinator.IntegrationTests.Infrastructure;
 using RabbitMQ.Client;
@@ -94,6 +95,17 @@ public sealed class When_agents_prove_who_they_are(ITestOutputHelper output)
         // The same registration from the coordinator's own user (trusted) is taken: it was the sender that was refused.
         await using (var trusted = await TestBus.StartAsync(system.VirtualHost, system.BrokerUsername, system.BrokerPassword))
             Assert.True((await trusted.RegisterAsync(Registration("made-up"))).Is(out MassTransit.Response<AgentRegistered>? _));
+
+        // An agent process started as a broker user that may not speak for it (here one with every permission, as guest has on
+        // a development broker) is told why, and stops with exit code 1 instead of registering again every second.
+        var someone = $"{system.VirtualHost}.someone";
+        var password = await system.Broker.CreateUserAsync(system.VirtualHost, someone, "");
+        var misconfigured = system.StartAgentAs(someone, password, "misconfigured");
+        Assert.Equal(1, await misconfigured.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"Agent misconfigured registration refused for good: refused: broker user '{someone}' claims agent 'misconfigured'",
+            misconfigured.Output);
+        Assert.Single(Regex.Matches(misconfigured.Output, "registration refused for good"));
+        Assert.Null(await system.Api.AgentAsync("misconfigured"));
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public sealed partial class AgentIdentityFilter<T>(AgentIdentityCheck check, Age
                 AgentId = registration.AgentId,
                 InstanceId = registration.InstanceId,
                 Reason = $"refused: {reason}",
+                Final = true,
                 Timestamp = DateTimeOffset.UtcNow,
             })
             : Task.CompletedTask;
