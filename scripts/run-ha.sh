@@ -6,7 +6,7 @@
 # cluster's nodes included (their data stays; `scripts/rabbitmq-cluster.sh reset` removes it).
 #
 #   COORDINATORS (default 3, at most 5), AGENTS (default 3), FIRST_PORT (default 5080: coordinator N answers on FIRST_PORT+N-1),
-#   RUN_DIR (default .run-ha), NO_BUILD=1 to skip the build. Any coordinator setting can be given as an environment variable.
+#   RUN_DIR (default .run-ha), DATABASE (default coordinator_ha; made when missing), NO_BUILD=1 to skip the build. Any coordinator setting can be given as an environment variable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,11 +14,13 @@ COORDINATORS=${COORDINATORS:-3}
 AGENTS=${AGENTS:-3}
 FIRST_PORT=${FIRST_PORT:-5080}
 RUN_DIR=${RUN_DIR:-.run-ha}
-DATABASE=coordinator_ha
+DATABASE=${DATABASE:-coordinator_ha}
 log() { printf '[run-ha] %s\n' "$*"; }
 
 case "$COORDINATORS" in [1-5]) ;; *) log "COORDINATORS must be 1 to 5 (was '$COORDINATORS')"; exit 2;; esac
 case "$AGENTS" in ''|*[!0-9]*) log "AGENTS must be a whole number (was '$AGENTS')"; exit 2;; esac
+case "$FIRST_PORT" in ''|*[!0-9]*) log "FIRST_PORT must be a port number (was '$FIRST_PORT')"; exit 2;; esac
+[[ "$DATABASE" =~ ^[a-z_][a-z0-9_]{0,62}$ ]] || { log "DATABASE must be a plain PostgreSQL name: lower-case letters, digits, _ (was '$DATABASE')"; exit 2; }
 mkdir -p "$RUN_DIR/logs"
 STOP_FLAG="$RUN_DIR/stopping"
 rm -f "$STOP_FLAG"
@@ -29,7 +31,7 @@ log "starting the three-node broker cluster (about 25 s the first time)"
 ./scripts/rabbitmq-cluster.sh start >"$RUN_DIR/cluster.env"
 set -a
 # shellcheck disable=SC1090,SC1091
-. "./$RUN_DIR/cluster.env"
+. "$RUN_DIR/cluster.env"
 set +a
 if [ "${NO_BUILD:-}" != 1 ]; then
   log "building"
