@@ -162,7 +162,7 @@ public sealed class When_tasks_are_steered_from_the_cli(When_tasks_are_steered_f
     public async Task A_task_runs_at_its_time_and_a_recurring_one_runs_on_its_cron_in_its_time_zone_until_paused_triggered_resumed_and_removed()
     {
         // Held for its time, listed as a one-shot schedule meanwhile, run then.
-        var runAt = DateTimeOffset.UtcNow.AddSeconds(6);
+        var runAt = DateTimeOffset.UtcNow.AddSeconds(10); // time to list it first, even on a busy machine
         var held = await Submit("--type", "echo", "--payload", """{"when": "later"}""", "--at", Iso(runAt));
         Assert.Equal("Scheduled", (await System.Api.TaskAsync(held))!.Status);
         var (exit, output) = await Cli("schedules");
