@@ -151,10 +151,10 @@ public sealed class CoordinatorClient(HttpClient http)
     }
 
     /// <summary>POST /api/tasks/retry: re-runs the tasks that match; a 400 (a status that cannot be re-run, say) carries the server's message.</summary>
-    public async Task<BulkRerun> RerunTasksAsync(IReadOnlyList<string> statuses, string? type, DateTimeOffset? finishedAfter, int limit,
-        CancellationToken cancellationToken)
+    public async Task<BulkRerun> RerunTasksAsync(IReadOnlyList<string> statuses, string? type, DateTimeOffset? finishedAfter,
+        DateTimeOffset? finishedBefore, int limit, CancellationToken cancellationToken)
     {
-        var body = new { status = statuses, type, finishedAfter, limit };
+        var body = new { status = statuses, type, finishedAfter, finishedBefore, limit };
         using var request = new HttpRequestMessage(HttpMethod.Post, "api/tasks/retry")
         {
             Content = new StringContent(JsonSerializer.Serialize(body, CliJson.Options), Encoding.UTF8, "application/json"),

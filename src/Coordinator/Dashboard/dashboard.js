@@ -325,23 +325,35 @@ async function refreshDetail() {
 
 // ---- polling ----
 
+// One refresh at a time. One asked for meanwhile (a filter typed, a page opened, an action taken while a poll was under way)
+// runs as soon as that one ends: it must not wait for the next poll, showing what the last filter matched until then.
 let running = false;
+let again = false;
 async function refresh() {
-  if (running) return;
+  if (running) {
+    again = true;
+    return;
+  }
   running = true;
   try {
-    if (page === "overview") await refreshOverview();
-    else if (page === "agents") await refreshAgents();
-    else await refreshTasks();
-    $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
-    $("updated").dataset.ok = "true";
-  } catch (error) {
-    $("updated").textContent = `cannot reach the coordinator: ${error.message}`;
-    $("updated").dataset.ok = "false";
+    do {
+      again = false;
+      try {
+        if (page === "overview") await refreshOverview();
+        else if (page === "agents") await refreshAgents();
+        else await refreshTasks();
+        $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
+        $("updated").dataset.ok = "true";
+      } catch (error) {
+        $("updated").textContent = `cannot reach the coordinator: ${error.message}`;
+        $("updated").dataset.ok = "false";
+      }
+    } while (again);
   } finally {
     running = false;
   }
 }
 
 show(location.hash.slice(1) || "overview");
-setInterval(refresh, POLL_MS);
+// A poll that finds a refresh under way is skipped, not queued: a slow API is not asked again back to back.
+setInterval(() => { if (!running) refresh(); }, POLL_MS);
