@@ -51,6 +51,7 @@ public static class TaskRegistration
         services.AddSingleton<Recovery.AssignmentWatchdog>();
         services.AddSingleton<Recovery.RecoveryMetrics>();
         services.AddSingleton<TaskFaults>();
+        services.AddSingleton<TaskReportRefusals>();
         return services;
     }
 

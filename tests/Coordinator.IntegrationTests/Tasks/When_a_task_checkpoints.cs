@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Coordinator.Contracts;
 using Coordinator.IntegrationTests.Infrastructure;
 
@@ -119,16 +120,6 @@ public sealed class When_a_task_checkpoints
         Assert.Equal(Enumerable.Range(resumedFrom + 1, Steps - resumedFrom), CheckpointsOf(events, attempt: 2));
         Assert.Contains("Agent leaving unregistered", leaving.Output); // it left gracefully, it was not found dead
     }
-
-    static async Task<List<JsonElement>> TaskEventsAsync(TestSystem system, string taskId) =>
-        (await system.Broker.GetMessagesAsync(system.VirtualHost, "test-task-events", 1000))
-        .Select(m => JsonDocument.Parse(m.Payload).RootElement)
-        .Where(e => e.GetProperty("message").TryGetProperty("taskId", out var id) && id.GetString() == taskId)
-        .ToList();
-
-    static List<int> CheckpointsOf(List<JsonElement> events, int attempt) =>
-        events.Where(e => IsType(e, nameof(TaskCheckpointed)) && e.GetProperty("message").GetProperty("attempt").GetInt32() == attempt)
-            .Select(e => e.GetProperty("message").GetProperty("checkpoint").GetProperty("next").GetInt32()).Order().ToList();
 
     static async Task<List<JsonElement>> TaskEventsAsync(TestSystem system, string taskId) =>
         (await system.Broker.GetMessagesAsync(system.VirtualHost, "test-task-events", 1000))

@@ -9,9 +9,11 @@ namespace Coordinator.Tasks.Results;
 /// <summary>
 /// Stores the current attempt's checkpoint: with its in-flight record (so the next attempt, whatever path sends it, carries
 /// it) and in the ledger, written before the event is acknowledged (a coordinator restarted meanwhile gets it again). Stale,
-/// older or oversized checkpoints are dropped with a log line; the task itself is not touched by them.
+/// older or oversized checkpoints are dropped with a log line (an oversized one, which only a client other than the SDK can
+/// send, is also counted in <c>coordinator_task_reports_refused_total</c>); the task itself is not touched by them.
 /// </summary>
-public sealed partial class TaskCheckpointedConsumer(TaskPlacement placement, TaskLedger ledger, TaskOptions options, ILogger<TaskCheckpointedConsumer> logger)
+public sealed partial class TaskCheckpointedConsumer(TaskPlacement placement, TaskLedger ledger, TaskOptions options, TaskReportRefusals refusals,
+    ILogger<TaskCheckpointedConsumer> logger)
     : IConsumer<TaskCheckpointed>
 {
     public async Task Consume(ConsumeContext<TaskCheckpointed> context)
@@ -22,6 +24,7 @@ public sealed partial class TaskCheckpointedConsumer(TaskPlacement placement, Ta
         if (bytes > options.MaxCheckpointBytes)
         {
             LogOversized(saved.TaskId, saved.Attempt, saved.AgentId, bytes, options.MaxCheckpointBytes);
+            refusals.Refused("checkpoint", "oversized");
             return;
         }
         if (!placement.Checkpoint(saved.TaskId, saved.Attempt, saved.AgentId, saved.Sequence, saved.Checkpoint))
@@ -48,6 +51,6 @@ public sealed partial class TaskCheckpointedConsumer(TaskPlacement placement, Ta
     [LoggerMessage(LogLevel.Debug, "Checkpoint {Sequence} of task {TaskId} attempt {Attempt} from agent {AgentId} dropped: not the current attempt, or a later checkpoint is held")]
     partial void LogStale(string taskId, int attempt, int sequence, string agentId);
 
-    [LoggerMessage(LogLevel.Warning, "Checkpoint of task {TaskId} attempt {Attempt} from agent {AgentId} refused: {Bytes} bytes, the limit (Tasks:MaxCheckpointBytes) is {Limit}")]
+    [LoggerMessage(LogLevel.Warning, "Checkpoint of task {TaskId} attempt {Attempt} from agent {AgentId} refused: {Bytes} bytes of JSON, the limit (Tasks:MaxCheckpointBytes) is {Limit}; the last checkpoint stored stays")]
     partial void LogOversized(string taskId, int attempt, string agentId, int bytes, int limit);
 }
