@@ -52,6 +52,7 @@ public static class TaskRegistration
         services.AddSingleton<Recovery.RecoveryMetrics>();
         services.AddSingleton<TaskFaults>();
         services.AddSingleton<TaskReportRefusals>();
+        services.AddSingleton<TaskCheckpoints>();
         return services;
     }
 

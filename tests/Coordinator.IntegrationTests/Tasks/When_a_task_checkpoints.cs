@@ -82,6 +82,9 @@ public sealed class When_a_task_checkpoints
         var events = await TaskEventsAsync(system, taskId);
         var failed = Assert.Single(events, e => IsType(e, nameof(TaskFailed)));
         Assert.Contains("failed on purpose after step 5", failed.GetProperty("message").GetProperty("error").GetString());
+        // The failure carries its last checkpoint too, in case the coordinator reads it before the checkpoint's own event.
+        Assert.Equal((5, 5), (failed.GetProperty("message").GetProperty("checkpointSequence").GetInt32(),
+            failed.GetProperty("message").GetProperty("checkpoint").GetProperty("next").GetInt32()));
         Assert.Equal([1, 2, 3, 4, 5], CheckpointsOf(events, attempt: 1));
         Assert.Equal(Enumerable.Range(6, 7), CheckpointsOf(events, attempt: 2));
         var startedOn = events.Where(e => IsType(e, nameof(TaskStarted))).ToDictionary(
@@ -131,6 +134,30 @@ public sealed class When_a_task_checkpoints
     static List<int> CheckpointsOf(List<JsonElement> events, int attempt) =>
         events.Where(e => IsType(e, nameof(TaskCheckpointed)) && e.GetProperty("message").GetProperty("attempt").GetInt32() == attempt)
             .Select(e => e.GetProperty("message").GetProperty("checkpoint").GetProperty("next").GetInt32()).Order().ToList();
+
+    [Fact]
+    public async Task A_checkpoint_that_comes_only_with_the_failure_is_the_one_the_retry_resumes_from()
+    {
+        await using var system = await TestSystem.StartAsync();
+        await system.StartActiveAgentsAsync(("first", ["--capabilities", "steps"]), ("second", ["--capabilities", "steps"]));
+        await using var bus = await TestBus.StartAsync(system.VirtualHost);
+        var taskId = await system.Api.SubmitAsync(new { taskType = "steps", payload = new { steps = Steps, stepMs = StepMs } });
+        var running = await Eventually.Until(() => system.Api.TaskAsync(taskId), t => t?.Checkpoint is not null, TimeSpan.FromSeconds(30),
+            "the first checkpoint stored", system.Diagnostics);
+
+        // As if its TaskCheckpointed had not been read yet when the failure was: the attempt's last checkpoint (step 33 done, a
+        // step it has not reached) arrives only inside its TaskFailed.
+        await bus.PublishAsync(new TaskFailed
+        {
+            TaskId = taskId, AgentId = running!.AgentId!, Attempt = 1, Error = "failed with a checkpoint not yet read",
+            Checkpoint = JsonSerializer.SerializeToElement(new { next = 33 }), CheckpointSequence = 1_000, Timestamp = DateTimeOffset.UtcNow,
+        });
+
+        var done = await system.WaitForTaskAsync(taskId, "Completed");
+        var result = done.Result!.Value;
+        Assert.Equal((2, 33, Steps - 33), (result.GetProperty("attempt").GetInt32(), result.GetProperty("resumedFrom").GetInt32(),
+            result.GetProperty("ran").GetInt32()));
+    }
 
     [Fact]
     public async Task An_oversized_checkpoint_or_progress_message_from_another_client_is_refused_naming_it_and_the_task_goes_on()
