@@ -8,8 +8,10 @@ namespace Coordinator.Contracts;
 /// Reads a <see cref="SubmitTask"/> in either naming: the documented camelCase (<c>taskId</c>, <c>taskType</c>,
 /// <c>payload</c>, <c>requiredCapabilities</c>, <c>resources</c>, <c>runAt</c>) or the design's snake_case (<c>task_id</c>,
 /// <c>task_type</c>, <c>task_data</c>, <c>required_capabilities</c>, <c>resource_allocation</c>, <c>run_at</c>); <c>priority</c>,
-/// <c>deadline</c>, <c>resources</c> and <c>timestamp</c> are the same in both. A message that mixes the two namings, or
-/// gives one field under both names, is refused with a <see cref="SubmissionNamingException"/> naming the fields.
+/// <c>deadline</c>, <c>resources</c> and <c>timestamp</c> are the same in both. Inside the resources object the same holds:
+/// <c>cpuCores</c>, <c>memoryMb</c>, <c>diskMb</c> or <c>cpu_cores</c>, <c>memory_mb</c>, <c>disk_mb</c>. A message that mixes
+/// the two namings (at the top or inside its resources, or one in each), gives one field under both names, or gives the
+/// resources a field they do not have, is refused with a <see cref="SubmissionNamingException"/> naming the fields.
 /// Written in camelCase.
 /// </summary>
 public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
@@ -19,6 +21,8 @@ public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
         ("task_id", "taskId"), ("task_type", "taskType"), ("task_data", "payload"), ("required_capabilities", "requiredCapabilities"),
         ("resource_allocation", "resources"), ("run_at", "runAt"),
     ];
+
+    static readonly (string Snake, string Camel)[] ResourceNames = [("cpu_cores", "cpuCores"), ("memory_mb", "memoryMb"), ("disk_mb", "diskMb")];
 
     /// <summary>The wire form: the same fields as <see cref="SubmitTask"/>, without this converter.</summary>
     sealed record Wire
@@ -64,12 +68,58 @@ public sealed class SubmitTaskJsonConverter : JsonConverter<SubmitTask>
             task.Remove(key);
             task[to] = value;
         }
+        var resourcesKey = task.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, "resources", StringComparison.OrdinalIgnoreCase));
+        if (resourcesKey is not null && task[resourcesKey] is JsonObject resources)
+            RenameResources(resources, snake.Select(n => n.Snake).ToList(), camel,
+                snake.Any(n => n.Camel == "resources") ? "resource_allocation" : resourcesKey);
         var wire = task.Deserialize<Wire>(options) ?? throw new JsonException("a task must be a JSON object");
         return new SubmitTask
         {
             TaskId = wire.TaskId, TaskType = wire.TaskType, RequiredCapabilities = wire.RequiredCapabilities, Payload = wire.Payload,
             Priority = wire.Priority, Deadline = wire.Deadline, RunAt = wire.RunAt, Resources = wire.Resources, Timestamp = wire.Timestamp,
         };
+    }
+
+    /// <summary>
+    /// Reads the resources' snake_case names as the camelCase ones, in place. Refused: a field the resources do not have (it
+    /// would be ignored, and the task placed as if it needed nothing), a field under both names, and a naming other than
+    /// the task's own (<paramref name="snakeOutside"/>, <paramref name="camelOutside"/>: the task's names outside them).
+    /// </summary>
+    static void RenameResources(JsonObject resources, List<string> snakeOutside, List<string> camelOutside, string name)
+    {
+        List<string> keys;
+        try
+        {
+            keys = resources.Select(p => p.Key).ToList();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new JsonException($"{name} names a field twice", ex);
+        }
+        string? Find(string field) => keys.FirstOrDefault(k => string.Equals(k, field, StringComparison.OrdinalIgnoreCase));
+        var unknown = keys.Where(k => !ResourceNames.Any(n => string.Equals(k, n.Snake, StringComparison.OrdinalIgnoreCase)
+                                                            || string.Equals(k, n.Camel, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0)
+            throw new SubmissionNamingException(
+                $"{name} has no field {string.Join(", ", unknown)}; its fields are cpuCores, memoryMb and diskMb (snake_case: cpu_cores, memory_mb, disk_mb)");
+        var both = ResourceNames.Where(n => Find(n.Snake) is not null && Find(n.Camel) is not null).Select(n => $"{name}.{n.Snake} and {name}.{n.Camel}").ToList();
+        if (both.Count > 0)
+            throw new SubmissionNamingException($"the task gives {string.Join(", ", both)}: one field under two names; use one naming (camelCase is preferred)");
+        var snake = ResourceNames.Where(n => Find(n.Snake) is not null).Select(n => $"{name}.{n.Snake}").ToList();
+        var camel = ResourceNames.Where(n => Find(n.Camel) is not null).Select(n => $"{name}.{n.Camel}").ToList();
+        snake.InsertRange(0, snakeOutside);
+        camel.InsertRange(0, camelOutside);
+        if (snake.Count > 0 && camel.Count > 0)
+            throw new SubmissionNamingException(
+                $"the task mixes snake_case ({string.Join(", ", snake)}) and camelCase ({string.Join(", ", camel)}) names; use one naming (camelCase is preferred)");
+        foreach (var (from, to) in ResourceNames)
+        {
+            if (Find(from) is not { } key)
+                continue;
+            var value = resources[key];
+            resources.Remove(key);
+            resources[to] = value;
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, SubmitTask value, JsonSerializerOptions options) =>

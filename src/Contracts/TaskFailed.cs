@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Coordinator.Contracts;
 
 /// <summary>Published by an agent to <c>coordinator.task-events</c> when its handler throws or runs past the deadline.</summary>
@@ -11,5 +13,11 @@ public sealed record TaskFailed
     public double DurationMs { get; init; }
     /// <summary>When the handler started (the agent's clock). A task that ends quickly sends no TaskStarted: this says it.</summary>
     public DateTimeOffset? StartedAt { get; init; }
+    /// <summary>
+    /// The last checkpoint the attempt saved and its <see cref="TaskCheckpointed.Sequence"/> (0: none). Its own TaskCheckpointed
+    /// may be consumed after this: the coordinator stores it from here first, so the retry resumes from it.
+    /// </summary>
+    public JsonElement? Checkpoint { get; init; }
+    public int CheckpointSequence { get; init; }
     public DateTimeOffset Timestamp { get; init; }
 }

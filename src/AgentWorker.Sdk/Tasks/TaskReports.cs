@@ -24,6 +24,13 @@ internal sealed partial class TaskReports(
     (double Percent, string? Message)? _due;
     bool _flushing;
     int _checkpoints;
+    (int Sequence, JsonElement Checkpoint)? _lastSaved;
+
+    /// <summary>The last checkpoint the broker confirmed, with its sequence; null before any.</summary>
+    public (int Sequence, JsonElement Checkpoint)? LastSaved
+    {
+        get { lock (_gate) return _lastSaved; }
+    }
 
     /// <summary>Longest one progress report or checkpoint may wait for the broker.</summary>
     static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(30);
@@ -92,6 +99,11 @@ internal sealed partial class TaskReports(
         {
             TaskId = task.TaskId, AgentId = agentId, Attempt = task.Attempt, Sequence = sequence, Checkpoint = checkpoint, Timestamp = time.GetUtcNow(),
         }, bounded.Token);
+        lock (_gate)
+        {
+            if (_lastSaved is not { } last || last.Sequence < sequence)
+                _lastSaved = (sequence, checkpoint.Clone());
+        }
         LogCheckpoint(task.TaskId, task.Attempt, sequence, bytes);
     }
 

@@ -47,14 +47,15 @@ internal sealed partial class TaskRunner(
             // A task that ends within StartedReportDelay is reported once, by its result; a longer one says it started.
             using var ended = new CancellationTokenSource();
             var started = ReportStartedAsync(publisher, task, startedAt, ended.Token, shutdown);
+            using var reports = new TaskReports(task, agent.AgentId, publisher, options, time, logger);
             // The outcome is settled first and reported after: a report that cannot be sent is never taken for the
             // task's own failure (which would have the coordinator run finished work again).
-            var (result, error, timedOut) = await ExecuteAsync(task, publisher, eviction.CanBeCanceled ? eviction : activity.Eviction, cancelled, shutdown);
+            var (result, error, timedOut) = await ExecuteAsync(task, reports, eviction.CanBeCanceled ? eviction : activity.Eviction, cancelled, shutdown);
             await ended.CancelAsync();
             await started;
             if (error is not null)
             {
-                await FailAsync(publisher, task, error, timedOut, stopwatch, startedAt, shutdown);
+                await FailAsync(publisher, task, error, timedOut, stopwatch, startedAt, reports.LastSaved, shutdown);
                 return;
             }
             await ReportAsync(publisher, new TaskCompleted
@@ -93,7 +94,7 @@ internal sealed partial class TaskRunner(
     }
 
     /// <summary>Runs the handler: its result, or why the task failed. Throws only when the agent is shutting down.</summary>
-    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, IPublishEndpoint publisher, CancellationToken eviction,
+    async Task<(JsonElement? Result, string? Error, bool TimedOut)> ExecuteAsync(TaskRun task, TaskReports reports, CancellationToken eviction,
         CancellationToken cancelled, CancellationToken shutdown)
     {
         if (!handlers.TryGet(task.TaskType, out var handlerType))
@@ -106,7 +107,6 @@ internal sealed partial class TaskRunner(
         var directory = Path.Combine(workDirectory.Path, task.TaskId);
         Task<JsonElement?>? handling = null;
         var abandoned = false;
-        using var reports = new TaskReports(task, agent.AgentId, publisher, options, time, logger);
         // A scope per run: the handler (scoped unless registered otherwise) and what it uses live as long as the run.
         var scope = scopes.CreateAsyncScope();
         try
@@ -161,6 +161,7 @@ internal sealed partial class TaskRunner(
         }
         finally
         {
+            reports.Dispose(); // the run ended: progress still due is dropped
             // An abandoned handler may still be writing there, and using its scope: its directory goes with the next run of the
             // same id, its scope once it ends at last (its outcome observed, never rethrown).
             if (!abandoned)
@@ -200,7 +201,7 @@ internal sealed partial class TaskRunner(
     }
 
     async Task FailAsync(IPublishEndpoint publisher, TaskRun task, string error, bool timedOut, Stopwatch stopwatch, DateTimeOffset startedAt,
-        CancellationToken shutdown)
+        (int Sequence, JsonElement Checkpoint)? lastCheckpoint, CancellationToken shutdown)
     {
         activity.Failed();
         LogFailed(task.TaskId, task.Attempt, error);
@@ -213,6 +214,8 @@ internal sealed partial class TaskRunner(
             TimedOut = timedOut,
             DurationMs = stopwatch.Elapsed.TotalMilliseconds,
             StartedAt = startedAt,
+            Checkpoint = lastCheckpoint?.Checkpoint,
+            CheckpointSequence = lastCheckpoint?.Sequence ?? 0,
             Timestamp = time.GetUtcNow(),
         }, shutdown);
     }

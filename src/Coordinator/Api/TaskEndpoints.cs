@@ -26,8 +26,11 @@ public static class TaskEndpoints
             return outcome switch
             {
                 { Status: null } => ApiErrors.NotFound($"task '{taskId}' not found"),
-                { Cancelled: false } => Results.Conflict(new { error = $"task '{taskId}' is {outcome.Status}: it has ended and cannot be cancelled", status = outcome.Status }),
-                _ => Results.Accepted($"/api/tasks/{taskId}", new { taskId, status = outcome.Status, agentId = outcome.AgentId }),
+                { Cancelled: false } => Results.Conflict(new
+                {
+                    error = $"task '{taskId}' is {outcome.Status}: it has ended and cannot be cancelled", status = outcome.Status, reason = outcome.Reason,
+                }),
+                _ => Results.Accepted($"/api/tasks/{taskId}", new { taskId, status = outcome.Status, agentId = outcome.AgentId, reason = outcome.Reason }),
             };
         });
 

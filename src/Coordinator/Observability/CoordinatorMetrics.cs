@@ -33,6 +33,7 @@ public sealed class CoordinatorMetrics
     readonly Counter _alerts;
     readonly Histogram _scalingResponse;
     readonly Counter _refused;
+    readonly Counter _reportsRefused;
 
     public CoordinatorMetrics()
     {
@@ -41,6 +42,9 @@ public sealed class CoordinatorMetrics
         _refused = factory.CreateCounter("coordinator_agent_messages_refused_total",
             "Messages that spoke for an agent but did not come from its broker user (AgentIdentity:Mode=Broker), by message type.",
             new CounterConfiguration { LabelNames = ["message_type"] });
+        _reportsRefused = factory.CreateCounter("coordinator_task_reports_refused_total",
+            "Progress reports and checkpoints the coordinator refused, by report (checkpoint, progress) and reason (oversized, invalid_percent).",
+            new CounterConfiguration { LabelNames = ["report", "reason"] });
         _attempts = factory.CreateCounter("coordinator_task_attempts_finished_total", "Task attempts that ended on an agent, by outcome.",
             new CounterConfiguration { LabelNames = ["outcome"] });
         _agentCompleted = factory.CreateCounter("coordinator_agent_tasks_completed_total", "Tasks each agent completed.",
@@ -107,6 +111,7 @@ public sealed class CoordinatorMetrics
         var scaling = services.GetRequiredService<ScalingManager>();
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         services.GetRequiredService<Agents.Identity.AgentIdentityRefusals>().Counted += type => _refused.WithLabels(type).Inc();
+        services.GetRequiredService<Tasks.Results.TaskReportRefusals>().Counted += (report, reason) => _reportsRefused.WithLabels(report, reason).Inc();
         recovery.DetectionObserved += since => _detection.Observe(since.TotalSeconds);
         recovery.RecoveryObserved += since => _recovery.Observe(since.TotalSeconds);
         scaling.Responded += seconds => _scalingResponse.Observe(seconds);

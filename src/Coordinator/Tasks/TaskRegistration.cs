@@ -51,6 +51,8 @@ public static class TaskRegistration
         services.AddSingleton<Recovery.AssignmentWatchdog>();
         services.AddSingleton<Recovery.RecoveryMetrics>();
         services.AddSingleton<TaskFaults>();
+        services.AddSingleton<TaskReportRefusals>();
+        services.AddSingleton<TaskCheckpoints>();
         return services;
     }
 

@@ -127,6 +127,8 @@ public sealed record TaskDto
     public string? AgentId { get; init; }
     public int Attempts { get; init; }
     public int Priority { get; init; }
+    public TaskResources Resources { get; init; } = new();
+    public DateTimeOffset? Deadline { get; init; }
     public DateTimeOffset SubmittedAt { get; init; }
     public DateTimeOffset? AssignedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }

@@ -45,16 +45,28 @@ public sealed class When_a_task_is_cancelled
         await Eventually.Until(() => Task.FromResult(agent.Output), o => o.Contains($"Task {held} attempt 1 cancelled by the coordinator (not needed either): it had not started and never will"),
             TimeSpan.FromSeconds(10), "the agent to drop the held assignment", system.Diagnostics);
 
-        // Running: its agent is told, the handler stops, and the task ends Cancelled with the reason.
-        (status, body) = await CancelAsync(system, running);
+        // Running: its agent is told, the handler stops, and the task ends Cancelled with the reason given, as the answer says.
+        (status, body) = await CancelAsync(system, running, "  superseded by a newer upload ");
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal("single", body.GetProperty("agentId").GetString());
+        Assert.Equal("cancelled: superseded by a newer upload", body.GetProperty("reason").GetString());
         var stopped = await system.WaitForTaskAsync(running, "Cancelled");
-        Assert.Equal("cancelled: cancelled by a user", stopped.Reason);
+        Assert.Equal("cancelled: superseded by a newer upload", stopped.Reason);
+        await Eventually.Until(() => Task.FromResult(agent.Output), o => o.Contains($"Task {running} attempt 1 cancelled by the coordinator (superseded by a newer upload)"),
+            TimeSpan.FromSeconds(10), "the agent to be told the reason", system.Diagnostics);
         await Eventually.Until(() => Task.FromResult(agent.Output), o => o.Contains($"Task {running} attempt 1: its handler stopped"),
             TimeSpan.FromSeconds(10), "the agent's handler to stop", system.Diagnostics);
         await Eventually.Until(() => Task.FromResult(system.Coordinator.Output), o => o.Contains($"Stale failure for task {running} attempt 1"),
             TimeSpan.FromSeconds(10), "the agent's late report to be ignored and logged", system.Diagnostics);
+        // A late success for the cancelled attempt, from its own agent (a handler that finished as the cancel went out): stale too.
+        await using (var bus = await TestBus.StartAsync(system.VirtualHost))
+            await bus.PublishAsync(new TaskCompleted
+            {
+                TaskId = running, AgentId = "single", Attempt = 1, Result = JsonSerializer.SerializeToElement(new { late = true }), DurationMs = 30_000,
+                Timestamp = DateTimeOffset.UtcNow,
+            });
+        await Eventually.Until(() => Task.FromResult(system.Coordinator.Output), o => o.Contains($"Stale result for task {running} attempt 1 from agent single"),
+            TimeSpan.FromSeconds(10), "the late result to be ignored and logged", system.Diagnostics);
 
         // The slot is free again: the task held beside them runs, and the cancelled ones never have.
         await system.WaitForTaskAsync(heldToo, "Completed");
@@ -68,12 +80,15 @@ public sealed class When_a_task_is_cancelled
             Assert.Null(never.StartedAt);
         }
         Assert.Null((await system.Api.TaskAsync(waiting))!.AssignedAt);
-        Assert.Equal("Cancelled", (await system.Api.TaskAsync(running))!.Status); // the agent's failure report changed nothing
+        var afterwards = (await system.Api.TaskAsync(running))!; // neither the agent's failure report nor the late result changed anything
+        Assert.Equal(("Cancelled", "cancelled: superseded by a newer upload"), (afterwards.Status, afterwards.Reason));
+        Assert.Null(afterwards.Result);
 
         // Final: a second cancel, or one of a completed task, is refused with its status; an unknown id is 404.
-        (status, body) = await CancelAsync(system, running);
+        (status, body) = await CancelAsync(system, running, "again");
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal("Cancelled", body.GetProperty("status").GetString());
+        Assert.Equal("cancelled: superseded by a newer upload", body.GetProperty("reason").GetString());
         (status, body) = await CancelAsync(system, after);
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Contains("is Completed", body.GetProperty("error").GetString());

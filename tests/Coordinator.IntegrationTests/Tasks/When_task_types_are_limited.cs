@@ -56,6 +56,43 @@ public sealed class When_task_types_are_limited
     }
 
     [Fact]
+    public async Task The_cap_holds_across_the_fleet_not_per_agent_and_what_waits_starts_in_priority_order()
+    {
+        await using var system = await TestSystem.StartAsync();
+        // Three agents with room for eight each: a cap kept per agent would let six run at once.
+        await system.StartActiveAgentsAsync(("wide-1", ["--concurrency", "8"]), ("wide-2", ["--concurrency", "8"]), ("wide-3", ["--concurrency", "8"]));
+        Assert.Equal(HttpStatusCode.OK, (await system.Api.SendAsync(HttpMethod.Put, "/api/limits/sleep", new { maxConcurrent = 2 })).Status);
+
+        // Two long sleeps take the cap; ten short ones wait behind them, submitted in no order of priority.
+        var first = new List<string>();
+        for (var i = 0; i < 2; i++)
+            first.Add(await system.Api.SubmitAsync(new { taskType = "sleep", payload = new { ms = 5000 } }));
+        await Eventually.Until(async () => (await system.Api.SendAsync(HttpMethod.Get, "/api/limits")).Body,
+            b => b.EnumerateArray().Any(l => l.GetProperty("inFlight").GetInt32() == 2), TimeSpan.FromSeconds(10), "two sleeps in flight");
+        int[] priorities = [3, 8, 1, 6, 0, 9, 4, 7, 2, 5];
+        var waiting = new List<(string Id, int Priority)>();
+        foreach (var priority in priorities)
+            waiting.Add((await system.Api.SubmitAsync(new { taskType = "sleep", priority, payload = new { ms = 400 } }), priority));
+        var submittedBy = DateTimeOffset.UtcNow;
+
+        var done = new Dictionary<string, TaskDto>();
+        foreach (var id in first.Concat(waiting.Select(w => w.Id)))
+            done[id] = await system.WaitForTaskAsync(id, "Completed"); // none dropped
+        Assert.True(first.All(id => done[id].FinishedAt > submittedBy),
+            "the long sleeps ended before all the others were submitted (a machine this slow cannot show the order)");
+
+        // From the ledger: when each ran (its agent's start, its result's end). Never more than two at once, across the fleet,
+        // and the cap was used: two at once, on more than one agent.
+        var ran = done.Values.Select(t => (Start: t.StartedAt!.Value, End: t.FinishedAt!.Value)).ToList();
+        var mostAtOnce = ran.Max(r => ran.Count(o => o.Start <= r.Start && r.Start < o.End));
+        Assert.Equal(2, mostAtOnce);
+        Assert.True(done.Values.Select(t => t.AgentId).Distinct().Count() >= 2, $"every sleep ran on {done.Values.First().AgentId}");
+        // What waited was placed highest priority first (the coordinator's order: two placed at once may start in either order).
+        var placed = waiting.OrderBy(w => done[w.Id].AssignedAt).Select(w => w.Priority).ToList();
+        Assert.Equal(priorities.OrderDescending(), placed);
+    }
+
+    [Fact]
     public async Task A_rate_spreads_a_burst_over_time_and_limits_survive_a_restart()
     {
         await using var system = await TestSystem.StartAsync();

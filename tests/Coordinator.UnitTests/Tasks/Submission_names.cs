@@ -13,7 +13,7 @@ public class Submission_names
     {
         var task = JsonSerializer.Deserialize<SubmitTask>("""
             {"task_id":"t-1","task_type":"echo","task_data":{"x":1},"required_capabilities":["echo"],"priority":3,
-             "deadline":"2099-01-01T00:00:00Z","run_at":"2098-01-01T00:00:00Z","resource_allocation":{"cpuCores":0.5,"memoryMb":64}}
+             "deadline":"2099-01-01T00:00:00Z","run_at":"2098-01-01T00:00:00Z","resource_allocation":{"cpu_cores":0.5,"memory_mb":64,"disk_mb":128}}
             """, Web)!;
 
         Assert.Equal("t-1", task.TaskId);
@@ -25,6 +25,17 @@ public class Submission_names
         Assert.Equal(new DateTimeOffset(2098, 1, 1, 0, 0, 0, TimeSpan.Zero), task.RunAt);
         Assert.Equal(0.5, task.Resources!.CpuCores);
         Assert.Equal(64, task.Resources.MemoryMb);
+        Assert.Equal(128, task.Resources.DiskMb);
+    }
+
+    [Theory]
+    [InlineData("""{"task_type":"echo","resources":{"cpu_cores":2,"memory_mb":512}}""")]
+    [InlineData("""{"taskType":"echo","resources":{"cpuCores":2,"memoryMb":512}}""")]
+    [InlineData("""{"priority":1,"resources":{"CPU_CORES":2,"Memory_Mb":512}}""")]
+    public void Resources_are_read_in_either_naming(string json)
+    {
+        var task = JsonSerializer.Deserialize<SubmitTask>(json, Web)!;
+        Assert.Equal((2.0, 512L, 0L), (task.Resources!.CpuCores, task.Resources.MemoryMb, task.Resources.DiskMb));
     }
 
     [Fact]
@@ -46,10 +57,26 @@ public class Submission_names
     [InlineData("""{"task_type":"echo","taskId":"t-3"}""", "mixes snake_case (task_type) and camelCase (taskId)")]
     [InlineData("""{"task_type":"echo","taskType":"sleep"}""", "task_type and taskType")]
     [InlineData("""{"taskType":"echo","task_data":{},"requiredCapabilities":["echo"]}""", "mixes snake_case (task_data) and camelCase (taskType, requiredCapabilities)")]
+    [InlineData("""{"task_type":"echo","resources":{"cpuCores":2}}""", "mixes snake_case (task_type) and camelCase (resources.cpuCores)")]
+    [InlineData("""{"taskType":"echo","resources":{"memory_mb":512}}""", "mixes snake_case (resources.memory_mb) and camelCase (taskType)")]
+    [InlineData("""{"resource_allocation":{"memoryMb":16}}""", "mixes snake_case (resource_allocation) and camelCase (resource_allocation.memoryMb)")]
+    [InlineData("""{"resources":{"cpu_cores":1,"memoryMb":16}}""", "mixes snake_case (resources.cpu_cores) and camelCase (resources.memoryMb)")]
+    [InlineData("""{"resources":{"cpu_cores":1,"cpuCores":2}}""", "resources.cpu_cores and resources.cpuCores: one field under two names")]
+    [InlineData("""{"task_type":"echo","resource_allocation":{"cpu_cores":1},"resources":{"cpu_cores":1}}""", "resource_allocation and resources: one field under two names")]
     public void A_mix_of_the_two_namings_is_refused_naming_the_fields(string json, string expected)
     {
         var refused = Assert.Throws<SubmissionNamingException>(() => JsonSerializer.Deserialize<SubmitTask>(json, Web));
         Assert.Contains(expected, refused.Message);
         Assert.Contains("camelCase is preferred", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("""{"taskType":"echo","resources":{"cpuCores":1,"gpus":2}}""", "resources has no field gpus;")]
+    [InlineData("""{"task_type":"echo","resource_allocation":{"cpu":2,"memory":512}}""", "resource_allocation has no field cpu, memory;")]
+    public void A_resource_it_does_not_know_is_refused_rather_than_ignored(string json, string expected)
+    {
+        var refused = Assert.Throws<SubmissionNamingException>(() => JsonSerializer.Deserialize<SubmitTask>(json, Web));
+        Assert.Contains(expected, refused.Message);
+        Assert.Contains("its fields are cpuCores, memoryMb and diskMb (snake_case: cpu_cores, memory_mb, disk_mb)", refused.Message);
     }
 }

@@ -23,15 +23,18 @@ public sealed partial class TaskCancellation(
     TimeProvider time,
     ILogger<TaskCancellation> logger)
 {
-    /// <summary>The status the task ended with (Cancelled, or what it had reached first), or null when it is unknown.</summary>
-    public sealed record Outcome(string? Status, bool Cancelled, string? AgentId);
+    /// <summary>
+    /// The status the task ended with (Cancelled, or what it had reached first), or null when it is unknown; and the reason
+    /// stored with it (<c>cancelled: ...</c> when this or an earlier cancel ended it).
+    /// </summary>
+    public sealed record Outcome(string? Status, bool Cancelled, string? AgentId, string? Reason = null);
 
     public async Task<Outcome> CancelAsync(string taskId, string reason, CancellationToken cancellationToken)
     {
         if (await queries.FindAsync(taskId, cancellationToken) is not { } task)
             return new Outcome(null, false, null);
         if (Enum.Parse<TaskStatus>(task.Status).IsTerminal())
-            return new Outcome(task.Status, false, task.AgentId);
+            return new Outcome(task.Status, false, task.AgentId, task.Reason);
 
         var now = time.GetUtcNow();
         if (task.Status == nameof(TaskStatus.Scheduled))
@@ -51,13 +54,14 @@ public sealed partial class TaskCancellation(
             }, cancellationToken);
         }
         // It may have ended just before (a result written first): the ledger keeps the first terminal status.
-        var ended = (await queries.FindAsync(taskId, cancellationToken))?.Status ?? nameof(TaskStatus.Cancelled);
+        var stored = await queries.FindAsync(taskId, cancellationToken);
+        var ended = stored?.Status ?? nameof(TaskStatus.Cancelled);
         if (ended != nameof(TaskStatus.Cancelled))
-            return new Outcome(ended, false, task.AgentId);
+            return new Outcome(ended, false, task.AgentId, stored?.Reason);
         await bus.Publish(new TaskCancelled { TaskId = taskId, AgentId = held?.AgentId, Attempt = attempt, Reason = reason, Timestamp = now },
             cancellationToken);
         LogCancelled(taskId, task.Status, held?.AgentId ?? "-", reason);
-        return new Outcome(nameof(TaskStatus.Cancelled), true, held?.AgentId);
+        return new Outcome(nameof(TaskStatus.Cancelled), true, held?.AgentId, stored?.Reason ?? $"cancelled: {reason}");
     }
 
     [LoggerMessage(LogLevel.Information, "Task {TaskId} cancelled while {Status} (agent {AgentId}): {Reason}")]

@@ -6,11 +6,15 @@ using MassTransit;
 
 namespace Coordinator.Tasks.Results;
 
-/// <summary>A failed attempt: retried with backoff (elsewhere if possible) until MaxRetries, then dead-lettered; past its deadline, TimedOut.</summary>
+/// <summary>
+/// A failed attempt: retried with backoff (elsewhere if possible) until MaxRetries, then dead-lettered; past its deadline, TimedOut.
+/// The last checkpoint it carries is stored before anything else, so the retry starts from it.
+/// </summary>
 public sealed partial class TaskFailedConsumer(
     TaskPlacement placement,
     TaskLedger ledger,
     TaskRetryScheduler retries,
+    TaskCheckpoints checkpoints,
     CoordinatorOptions options,
     TimeProvider time,
     ILogger<TaskFailedConsumer> logger) : IConsumer<TaskFailed>
@@ -18,6 +22,10 @@ public sealed partial class TaskFailedConsumer(
     public async Task Consume(ConsumeContext<TaskFailed> context)
     {
         var failed = context.Message;
+        // The attempt's last checkpoint first (its own TaskCheckpointed may come after this): the retry resumes from it.
+        if (failed is { CheckpointSequence: > 0, Checkpoint: { } checkpoint })
+            await checkpoints.StoreAsync(failed.TaskId, failed.Attempt, failed.AgentId, failed.CheckpointSequence, checkpoint, failed.Timestamp,
+                context.CancellationToken);
         var durationMs = ReportedDuration.Milliseconds(failed.DurationMs);
         var attempt = placement.Finish(failed.TaskId, failed.Attempt, failed.AgentId, succeeded: false, durationMs);
         if (attempt is null)
