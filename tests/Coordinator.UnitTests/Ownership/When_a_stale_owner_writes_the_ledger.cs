@@ -105,10 +105,12 @@ public sealed class When_a_stale_owner_writes_the_ledger : IAsyncLifetime
         });
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStopping.Register(() => stopping.TrySetResult()))
-            await stopping.Task.WaitAsync(bound);
+            await Task.WhenAny(stopping.Task, stale).WaitAsync(bound);
+        Assert.False(stale.IsCompleted, "the stale owner's batch was written at epoch 1 while the lease was at epoch 2");
+        Assert.True(lifetime.ApplicationStopping.IsCancellationRequested);
         Assert.True(ownership.Lost.IsCancellationRequested);
         Assert.False(ownership.IsOwner);
-        Assert.False(stale.IsCompleted); // never told it was written: its message goes back to the queue, for the owner
+        Assert.False(stale.IsCompleted); // never told it was written (still): its message goes back to the queue, for the owner
         Assert.False(created.IsCompleted);
         Assert.Equal((TaskStatus.Assigned, "agent-a", 1), await RowAsync("fenced-1") is { } kept ? (kept.Status, kept.AgentId, kept.Attempts) : default);
         Assert.Null(await RowAsync("fenced-2"));
