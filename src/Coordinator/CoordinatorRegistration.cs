@@ -52,7 +52,9 @@ public static class CoordinatorRegistration
             x.UsingRabbitMq((context, cfg) =>
             {
                 // No endpoint here: the task path's queues are the owner's, connected when it becomes the owner.
-                cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(), "coordinator");
+                // Named for this process, so a coordinator that takes the task path over can close a paused owner's connection.
+                cfg.UseCoordinatorBroker(context.GetRequiredService<RabbitMqOptions>(),
+                    Ownership.PreviousOwnerCutOff.ConnectionName(context.GetRequiredService<Ownership.TaskPathOwnership>().InstanceId));
             });
         });
         services.AddAgentEndpoints();

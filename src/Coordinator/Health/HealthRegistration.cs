@@ -20,6 +20,7 @@ public static class HealthRegistration
         services.AddSingleton<PerformanceBaselines>();
         services.AddSingleton<AgentRetention>();
         services.AddOwnerActivation<FreshHeartbeatWindow>();
+        services.AddOwnerActivation<HeartbeatWindowOnceConsuming>();
         var interval = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.HealthSweepInterval))
                        ?? new CoordinatorOptions().HealthSweepInterval;
         var retention = configuration.GetSection(CoordinatorOptions.Section).GetValue<TimeSpan?>(nameof(CoordinatorOptions.AgentRetention))

@@ -106,6 +106,38 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
         return true;
     }
 
+    /// <summary>
+    /// Closes this virtual host's connections that go by <paramref name="connectionName"/> (the name a client gave its
+    /// connection), telling them <paramref name="reason"/>; how many were closed.
+    /// </summary>
+    public async Task<int> CloseConnectionsAsync(string connectionName, string reason, CancellationToken cancellationToken)
+    {
+        var path = $"vhosts/{Uri.EscapeDataString(options.VirtualHost)}/connections?columns=name,client_properties.connection_name";
+        List<string> names;
+        using (var response = await SendAsync(http => http.GetAsync(path, cancellationToken), cancellationToken))
+        {
+            response.EnsureSuccessStatusCode();
+            var connections = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            names = connections.EnumerateArray()
+                .Where(c => c.TryGetProperty("client_properties", out var client) && client.TryGetProperty("connection_name", out var given)
+                            && given.GetString() == connectionName)
+                .Select(c => c.GetProperty("name").GetString() ?? "")
+                .ToList();
+        }
+        foreach (var name in names)
+        {
+            using var response = await SendAsync(http =>
+            {
+                var close = new HttpRequestMessage(HttpMethod.Delete, $"connections/{Uri.EscapeDataString(name)}");
+                close.Headers.Add("X-Reason", reason);
+                return http.SendAsync(close, cancellationToken);
+            }, cancellationToken);
+            if (response.StatusCode != HttpStatusCode.NotFound)
+                response.EnsureSuccessStatusCode();
+        }
+        return names.Count;
+    }
+
     /// <summary>The error and skipped queues of this virtual host (<c>*_error</c>, <c>*_skipped</c>) and their messages; null when the broker cannot be asked.</summary>
     public async Task<IReadOnlyList<(string Queue, int Messages)>?> ErrorQueuesAsync(CancellationToken cancellationToken)
     {

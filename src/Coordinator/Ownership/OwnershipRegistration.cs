@@ -17,6 +17,7 @@ public static class OwnershipRegistration
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<OwnerEndpoints>();
         services.AddSingleton<IOwnerActivation>(sp => sp.GetRequiredService<OwnerEndpoints>());
+        services.AddOwnerActivation<PreviousOwnerCutOff>();
         services.AddHostedService<OwnershipService>();
         services.AddQuartz(q => q.AddTriggerListener<OwnerOnlyJobs>());
         return services;

@@ -64,6 +64,7 @@ public sealed partial class OwnershipService(
                 var asked = time.GetTimestamp();
                 if (await leases.TryAcquireAsync(ownership.InstanceId, coordinator.HttpUrl, stoppingToken) is { } epoch)
                 {
+                    ownership.PreviousHolder = known; // the holder last seen, whose lease ran out (see PreviousOwnerCutOff)
                     ownership.Hold(epoch, asked + Ticks(options.LeaseTtl - Margin));
                     LogAcquired(ownership.InstanceId, epoch);
                     return epoch;

@@ -25,6 +25,9 @@ public sealed class TaskPathOwnership(TimeProvider time)
 
     public string Role => IsActive ? "owner" : IsOwner ? "taking-over" : "standby";
 
+    /// <summary>Who held the lease before this coordinator took it (null when none was seen: the first owner).</summary>
+    public string? PreviousHolder { get; internal set; }
+
     /// <summary>Where the owner answers, as the lease says (null when unknown or this is it).</summary>
     public string? OwnerUrl { get; internal set; }
 

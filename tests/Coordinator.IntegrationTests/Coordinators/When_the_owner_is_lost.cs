@@ -27,6 +27,7 @@ public sealed class When_the_owner_is_lost(ITestOutputHelper output)
     public async Task A_standby_takes_over_within_seconds_of_a_kill_and_every_task_completes_once()
     {
         await using var system = await TestSystem.StartAsync(postgres: true, coordinatorSettings: ShortLease);
+        await using var watch = await FleetWatch.StartAsync(system);
         var owner = system.Coordinator;
         using var ownerApi = new CoordinatorApi(system.Api.Http.BaseAddress!);
         await system.StartCoordinatorAsync("standby");
@@ -45,6 +46,7 @@ public sealed class When_the_owner_is_lost(ITestOutputHelper output)
         }
 
         await system.StartActiveAgentsAsync(("steady-1", ["--concurrency", "4"]), ("steady-2", ["--concurrency", "4"]));
+        watch.ClearVerdicts(); // the agents' own registrations
         var ids = new List<string>();
         for (var i = 0; i < 60; i++)
             ids.Add(await standby.SubmitAsync(new { taskType = "sleep", payload = new { ms = 300 } })); // through the broker to the owner
@@ -75,40 +77,70 @@ public sealed class When_the_owner_is_lost(ITestOutputHelper output)
 
         foreach (var id in ids)
             await system.WaitForTaskAsync(id, "Completed"); // none waits for the watchdog's minutes
-        // No agent was judged failed for the heartbeats that went to the dead owner.
-        Assert.All(await standby.AgentsAsync(), a => Assert.Equal("Active", a.State));
         Assert.Contains("took the task path's lease (epoch 2)", system.Coordinator.Output);
         Assert.NotNull(placed.AssignedAt);
+
+        // An assignment of the dead owner's epoch, still on its way to an agent that has had one of the new owner's since (the
+        // probe's), is refused there: it is not run.
+        await using (var bus = await TestBus.StartAsync(system.VirtualHost))
+            await bus.SendAsync(new Uri($"queue:{Contracts.EntityNames.AgentQueue(placed.AgentId!)}"), new Contracts.AssignTask
+            {
+                TaskId = "from-the-dead-owner", TaskType = "echo", AgentId = placed.AgentId!, Attempt = 1, OwnerEpoch = 1,
+                Deadline = DateTimeOffset.UtcNow.AddMinutes(1), SubmittedAt = DateTimeOffset.UtcNow, Timestamp = DateTimeOffset.UtcNow,
+            });
+        await Eventually.Until(() => Task.FromResult(system.Diagnostics()), // the agents' output among the rest
+            o => o.Contains("Task from-the-dead-owner attempt 1 refused: sent by a coordinator of epoch 1, which no longer owns the task path (epoch 2 does)"),
+            TimeSpan.FromSeconds(20), "the agent to refuse the dead owner's assignment", system.Diagnostics);
+
+        // Each task ran exactly once (an assignment of the dead owner's that it had not written would show here as a second run),
+        // the refused one not at all, and no agent was judged for the heartbeats that went to the dead owner.
+        await watch.WaitForRunsToEndAsync(TimeSpan.FromSeconds(30), system.Diagnostics);
+        watch.AssertEachRanOnce([.. ids, "client-chosen-1", probe], system.Diagnostics);
+        Assert.Empty(watch.ExecutionsOf("from-the-dead-owner"));
+        watch.AssertNoAgentJudged(system.Diagnostics);
+        Assert.All(await standby.AgentsAsync(), a => Assert.Equal("Active", a.State));
     }
 
     [Fact]
-    public async Task An_owner_paused_past_its_lease_wakes_fenced_and_stops_and_nothing_is_assigned_twice()
+    public async Task An_owner_paused_past_its_lease_under_load_wakes_fenced_and_stops_and_nothing_is_assigned_twice()
     {
         await using var system = await TestSystem.StartAsync(postgres: true, coordinatorSettings: ShortLease);
+        await using var watch = await FleetWatch.StartAsync(system);
         var owner = system.Coordinator;
         await system.StartCoordinatorAsync("standby");
         var standby = system.Api;
-        await system.StartActiveAgentsAsync(("patient", ["--concurrency", "2"]));
+        await system.StartActiveAgentsAsync(("patient-1", ["--concurrency", "4"]), ("patient-2", ["--concurrency", "4"]));
+        watch.ClearVerdicts(); // the agents' own registrations
 
-        // A task running when the owner is paused: its result goes to the next owner, which restored it from the ledger.
+        // A steady client, through the standby (the paused owner's API answers nothing), and a task running when the owner is
+        // paused: its result goes to the next owner, which restored it from the ledger.
+        var load = new SteadyLoad("paused-owner", () => [standby], TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2));
+        await Eventually.Until(() => Task.FromResult(load.Count), n => n >= 30, TimeSpan.FromSeconds(30), "load under way", system.Diagnostics);
         var running = await standby.SubmitAsync(new { taskType = "sleep", payload = new { ms = 4000 } });
         await system.WaitForTaskAsync(running, "Running");
         owner.Pause();
         await Eventually.Until(async () => (await OwnerAsync(standby)).Status, s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(20),
             "the standby to own the task path", system.Diagnostics);
-        var more = new List<string>();
-        for (var i = 0; i < 5; i++)
-            more.Add(await standby.SubmitAsync(new { taskType = "echo", payload = new { i } }));
-        foreach (var id in more)
-            Assert.Equal(1, (await system.WaitForTaskAsync(id, "Completed")).Attempts);
-        var done = await system.WaitForTaskAsync(running, "Completed");
-        Assert.Equal(1, done.Attempts); // not assigned again: the new owner knew it was in flight
+        // The paused owner's broker connection was closed by the new owner: the broker would otherwise go on handing it its
+        // share of the owner's queues (one agent's every heartbeat, with two agents) until it misses its heartbeats.
+        Assert.Contains("Closed 1 broker connection(s) of the previous owner", system.Coordinator.Output);
+        var before = load.Count;
+        await Eventually.Until(() => Task.FromResult(load.Count), n => n >= before + 30, TimeSpan.FromSeconds(30), "load to go on", system.Diagnostics);
 
-        // The paused owner wakes: it finds its lease gone before it acts, and stops.
+        // The paused owner wakes under load: it finds its lease gone before it acts, and stops.
         owner.Resume();
         await Eventually.Until(() => Task.FromResult(owner.HasExited), exited => exited, TimeSpan.FromSeconds(30), "the old owner to stop", system.Diagnostics);
         Assert.Contains("lost the task path's lease", owner.Output);
-        foreach (var id in more.Append(running))
-            Assert.Equal(("Completed", 1), ((await standby.TaskAsync(id))!.Status, (await standby.TaskAsync(id))!.Attempts));
+        before = load.Count;
+        await Eventually.Until(() => Task.FromResult(load.Count), n => n >= before + 30, TimeSpan.FromSeconds(30), "load to go on", system.Diagnostics);
+        var ids = await load.StopAsync();
+
+        // Nothing assigned twice: every task, the one running across the pause too, ran exactly once on one agent, and the
+        // ledger says one attempt (what the woken owner had queued for it was refused, not written over the new owner's).
+        var tasks = await watch.AssertEveryTaskCompletedOnceAsync(system, standby, [.. ids, running]);
+        output.WriteLine($"{tasks.Count} tasks, every one Completed in one attempt and run exactly once");
+        foreach (var line in owner.Output.Split('\n').Where(l => l.Contains("lease") || l.Contains("refused")))
+            output.WriteLine(line); // the woken owner's own account of its end
+        watch.AssertNoAgentJudged(system.Diagnostics);
     }
 }

@@ -72,14 +72,16 @@ public sealed class TestSystem : IAsyncDisposable
     }
 
     /// <summary>The broker settings of every process here: the local broker, or the cluster's node list and quorum queues.</summary>
-    Dictionary<string, string> BrokerEnvironment()
+    public Hosting.RabbitMqOptions BrokerOptions()
     {
         var options = _tls is not null ? RabbitMqCluster.TlsOptions(VirtualHost, _tls.CaPath)
             : _cluster is null ? new Hosting.RabbitMqOptions { Host = "127.0.0.1", VirtualHost = VirtualHost } : RabbitMqCluster.Options(VirtualHost);
         options.Username = BrokerUsername;
         options.Password = BrokerPassword;
-        return options.AgentEnvironment().ToDictionary();
+        return options;
     }
+
+    Dictionary<string, string> BrokerEnvironment() => BrokerOptions().AgentEnvironment().ToDictionary();
 
     public Dictionary<string, string> CoordinatorEnvironment(int port)
     {

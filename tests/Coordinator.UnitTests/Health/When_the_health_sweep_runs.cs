@@ -147,6 +147,37 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_standby_that_takes_over_gives_every_agent_a_full_window_from_the_takeover()
+    {
+        var sweeper = Sweeper; // a standby, up long before it takes over
+        _time.Advance(TimeSpan.FromMinutes(10));
+        // The store's last heartbeat of this agent is 5 s old: the newer ones went to the previous owner, now dead.
+        await Seed("heard-by-the-last-owner", AgentStates.Active, TimeSpan.FromSeconds(5));
+
+        await ActivatorUtilities.CreateInstance<FreshHeartbeatWindow>(_provider).ActivateAsync(CancellationToken.None);
+
+        Assert.NotNull(_provider.GetRequiredService<AgentRegistry>().Find("heard-by-the-last-owner")); // the fleet read afresh
+        Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+        _time.Advance(TimeSpan.FromMilliseconds(1900));
+        Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
+        Assert.Empty(Published<AgentHeartbeatMissed>());
+        // Silent for the whole window counted from the takeover: judged as any silent agent is.
+        _time.Advance(TimeSpan.FromMilliseconds(1200));
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
+        Assert.Equal("heard-by-the-last-owner", Assert.Single(Published<AgentFailureDetected>()).AgentId);
+    }
+
+    [Fact]
+    public async Task Without_a_fresh_window_a_standby_that_takes_over_would_fail_a_live_agent_at_once()
+    {
+        var sweeper = Sweeper;
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await Seed("heard-by-the-last-owner", AgentStates.Active, TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None)); // what FreshHeartbeatWindow is there to prevent
+    }
+
+    [Fact]
     public async Task A_verdict_is_sent_once_per_transition_not_on_every_sweep()
     {
         var sweeper = Sweeper;
