@@ -97,14 +97,14 @@ public class When_scaling_by_hand
     [Theory]
     [InlineData("up")]
     [InlineData("down")]
-    public async Task Disabled_scaling_409_exits_5_with_the_coordinators_message(string direction)
+    public async Task Disabled_scaling_409_exits_6_with_the_coordinators_message(string direction)
     {
         cli.Coordinator.On(HttpMethod.Post, $"/api/scaling/{direction}", HttpStatusCode.Conflict,
             """{"error":"scaling is disabled (Scaling:Enabled = false)"}""");
 
         var run = await cli.RunAsync("scaling", direction, "1");
 
-        Assert.Equal(5, run.ExitCode);
+        Assert.Equal(6, run.ExitCode);
         Assert.Contains("error: scaling is disabled (Scaling:Enabled = false)", run.Error);
         Assert.Equal("", run.Out);
     }

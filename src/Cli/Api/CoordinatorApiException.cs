@@ -12,6 +12,7 @@ public sealed class CoordinatorApiException(HttpStatusCode? statusCode, string m
     {
         HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => ExitCodes.BadInput,
         HttpStatusCode.NotFound => ExitCodes.NotFound,
+        HttpStatusCode.Conflict => ExitCodes.Conflict,
         _ => ExitCodes.ApiFailure,
     };
 }

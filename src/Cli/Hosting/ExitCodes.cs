@@ -12,5 +12,7 @@ public static class ExitCodes
     public const int NotFound = 4;
     /// <summary>The coordinator answered with an unexpected status or body.</summary>
     public const int ApiFailure = 5;
+    /// <summary>Refused in the current state (409): cancelling a task that has ended, re-running a completed one, scaling while it is disabled.</summary>
+    public const int Conflict = 6;
     public const int Cancelled = 130;
 }

@@ -85,10 +85,10 @@ public sealed class When_tasks_are_steered_from_the_cli(When_tasks_are_steered_f
 
             // Ended: refused (409), saying its status; again for the cancelled one. Unknown: not found.
             (exit, output) = await Cli("cancel", after);
-            Assert.True(exit == 5, output);
+            Assert.True(exit == 6, output);
             Assert.Contains($"task '{after}' is Completed: it has ended and cannot be cancelled", output);
             (exit, output) = await Cli("cancel", running, "--reason", "twice");
-            Assert.True(exit == 5, output);
+            Assert.True(exit == 6, output);
             Assert.Contains($"task '{running}' is Cancelled", output);
             Assert.Equal("cancelled: taking too long", (await System.Api.TaskAsync(running))!.Reason);
             (exit, output) = await Cli("cancel", "no-such-task");
@@ -151,7 +151,7 @@ public sealed class When_tasks_are_steered_from_the_cli(When_tasks_are_steered_f
         var done = await Submit("--type", "echo", "--payload", "{}");
         await System.WaitForTaskAsync(done, "Completed");
         (exit, output) = await Cli("retry", done);
-        Assert.True(exit == 5, output);
+        Assert.True(exit == 6, output);
         Assert.Contains("only a DeadLettered, Failed, TimedOut, Cancelled task can be re-run", output);
         (exit, output) = await Cli("retry", "no-such-task");
         Assert.True(exit == 4, output);
