@@ -86,14 +86,30 @@ build_dotnet() {
   dotnet publish "$project" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=false \
     -p:DebugType=none -p:GenerateDocumentationFile=false -o "$out" -nologo -clp:ErrorsOnly >/dev/null
   log "building $PREFIX/$name:latest"
+  local before
+  before=$(docker image inspect -f '{{.Id}}' "$PREFIX/$name:latest" 2>/dev/null || true)
   docker build --network host -q -f "deploy/images/$name.Dockerfile" --build-arg "BASE=$BASE" -t "$PREFIX/$name:latest" ".images/$name" >/dev/null
+  drop_replaced "$before" "$PREFIX/$name:latest"
+}
+
+# The image a rebuild replaced is left without a tag; it is removed (unless a container still uses it), so rebuilds do not
+# pile up a few hundred MB each.
+drop_replaced() {
+  local before=$1 image=$2 now
+  now=$(docker image inspect -f '{{.Id}}' "$image")
+  if [ -n "$before" ] && [ "$before" != "$now" ] && [ -z "$(docker image inspect -f '{{join .RepoTags ","}}' "$before" 2>/dev/null)" ]; then
+    docker image rm "$before" >/dev/null 2>&1 || true
+  fi
 }
 
 build_debian() {
   local name=$1
   log "building $PREFIX/$name:latest from Debian's package"
+  local before
+  before=$(docker image inspect -f '{{.Id}}' "$PREFIX/$name:latest" 2>/dev/null || true)
   docker build --network host -q -f "deploy/images/$name.Dockerfile" --build-arg "BASE=$BASE" --build-arg "MIRROR=$(mirror)" \
     -t "$PREFIX/$name:latest" deploy/images >/dev/null
+  drop_replaced "$before" "$PREFIX/$name:latest"
 }
 
 build_base # always: the others are built on it, and it is cached
