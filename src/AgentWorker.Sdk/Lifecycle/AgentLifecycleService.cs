@@ -27,6 +27,7 @@ internal sealed partial class AgentLifecycleService(
     readonly CancellationTokenSource _heartbeats = new();
     volatile bool _registered;
     volatile bool _refusedForGood;
+    volatile bool _everAccepted;
 
     /// <summary>
     /// The coordinator refused a heartbeat of this instance (it was declared failed, e.g. after a pause):
@@ -165,7 +166,7 @@ internal sealed partial class AgentLifecycleService(
             var response = await client.GetResponse<AgentRegistered, AgentRegistrationRejected>(instance.Registration(), cancellationToken);
             if (response.Is(out Response<AgentRegistrationRejected>? rejected))
             {
-                if (rejected!.Message.Final)
+                if (rejected!.Message.Final && !_everAccepted)
                 {
                     // Its broker user may not speak for it: every later attempt would be refused the same way.
                     LogRefusedForGood(instance.AgentId, rejected.Message.Reason);
@@ -186,6 +187,7 @@ internal sealed partial class AgentLifecycleService(
                 }
                 var message = registered.Message;
                 instance.Accepted(message.RegisteredAt == default ? message.Timestamp : message.RegisteredAt, message.WasEvicted);
+                _everAccepted = true; // from here a refusal (a coordinator with other settings, say) is not taken as final: it may hold work
             }
             // Registered anew (a coordinator or its database may have been replaced): epochs count again from the next assignment.
             owners.Reset();

@@ -30,7 +30,10 @@ public sealed partial class ForwardApiWriteConsumer(IHttpClientFactory clients, 
         request.Headers.Add(Security.ApiAccess.InternalHeader, access.InternalToken);
         using var client = clients.CreateClient(nameof(ForwardApiWriteConsumer));
         using var response = await client.SendAsync(request, context.CancellationToken);
-        LogForwarded(write.Method, write.PathAndQuery, write.ForwardedBy, (int)response.StatusCode);
+        if (HttpMethods.IsGet(write.Method))
+            LogForwardedRead(write.PathAndQuery, write.ForwardedBy, (int)response.StatusCode); // a standby's dashboard asks every poll
+        else
+            LogForwarded(write.Method, write.PathAndQuery, write.ForwardedBy, (int)response.StatusCode);
         await context.RespondAsync(new ApiWriteAnswered
         {
             Status = (int)response.StatusCode,
@@ -43,4 +46,7 @@ public sealed partial class ForwardApiWriteConsumer(IHttpClientFactory clients, 
 
     [LoggerMessage(LogLevel.Information, "{Method} {Path} forwarded by standby {Standby}: answered {Status}")]
     partial void LogForwarded(string method, string path, string standby, int status);
+
+    [LoggerMessage(LogLevel.Debug, "GET {Path} forwarded by standby {Standby}: answered {Status}")]
+    partial void LogForwardedRead(string path, string standby, int status);
 }

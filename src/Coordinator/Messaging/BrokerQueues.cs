@@ -118,10 +118,14 @@ public sealed class BrokerQueues(IHttpClientFactory httpFactory, RabbitMqOptions
         {
             response.EnsureSuccessStatusCode();
             var connections = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-            names = connections.EnumerateArray()
-                .Where(c => c.TryGetProperty("client_properties", out var client) && client.TryGetProperty("connection_name", out var given)
-                            && given.GetString() == connectionName)
-                .Select(c => c.GetProperty("name").GetString() ?? "")
+            // Any client's properties may be anything: only a string name that matches counts.
+            names = connections.ValueKind != JsonValueKind.Array ? [] : connections.EnumerateArray()
+                .Where(c => c.ValueKind == JsonValueKind.Object
+                            && c.TryGetProperty("client_properties", out var client) && client.ValueKind == JsonValueKind.Object
+                            && client.TryGetProperty("connection_name", out var given) && given.ValueKind == JsonValueKind.String
+                            && given.GetString() == connectionName
+                            && c.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+                .Select(c => c.GetProperty("name").GetString()!)
                 .ToList();
         }
         foreach (var name in names)

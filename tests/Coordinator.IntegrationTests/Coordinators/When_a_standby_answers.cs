@@ -53,7 +53,8 @@ public sealed class When_a_standby_answers
         {
             using var read = await standby.Http.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-            Assert.True(read.Headers.Contains("X-Answered-By-Coordinator"), $"{path} was answered by the standby itself");
+            Assert.True(read.Headers.Contains("X-Answered-By-Coordinator"), $"{path} was not forwarded");
+            Assert.False(read.Headers.Contains("X-Owner-Unreachable"), $"{path} was answered by the standby itself");
         }
         // What is shared is read from PostgreSQL by the standby itself, and the dashboard is served by it.
         Assert.Equal(4, (await standby.TasksAsync()).Count(t => t.TaskType == "sleep"));

@@ -10,7 +10,7 @@ public sealed class When_the_ledger_is_pruned
     [InlineData(true)]
     public async Task Tasks_that_ended_longer_ago_than_the_retention_go_and_recent_waiting_or_running_ones_stay(bool postgres)
     {
-        var retention = TimeSpan.FromSeconds(8);
+        var retention = TimeSpan.FromSeconds(15); // long enough that a loaded machine still shows the recent one kept
         await using var system = await TestSystem.StartAsync(postgres, coordinatorSettings: new()
         {
             ["Tasks__Retention"] = retention.ToString(), ["Tasks__RetentionInterval"] = "00:00:01", ["Coordinator__MaxRetries"] = "1",
@@ -31,7 +31,7 @@ public sealed class When_the_ledger_is_pruned
             await system.WaitForTaskAsync(id, "Completed", "DeadLettered");
         await system.WaitForTaskAsync(running, "Running");
         // One more that ends a few seconds after the others: still within the retention when they go.
-        var recent = await system.Api.SubmitAsync(new { taskType = "sleep", payload = new { ms = 4000 } });
+        var recent = await system.Api.SubmitAsync(new { taskType = "sleep", payload = new { ms = 6000 } });
         var recentDone = await system.WaitForTaskAsync(recent, "Completed");
 
         // The retention after they ended, within a retention run or two: gone from the task's page and from the list.
