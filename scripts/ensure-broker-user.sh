@@ -12,9 +12,11 @@ vhost=${3:-/}
 log() { printf '[broker-user] %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if [ ! -s "$file" ]; then
+# Hex: rabbitmqctl takes a password that starts with '-' for an option (one of base64url's did, and run.sh stopped at once),
+# so a password kept from before that does is made anew too.
+if [ ! -s "$file" ] || [ "$(head -c 1 "$file")" = "-" ]; then
   umask 077
-  head -c 18 /dev/urandom | base64 | tr '+/' '-_' >"$file"
+  od -An -tx1 -N 24 /dev/urandom | tr -d ' \n' >"$file"
 fi
 password=$(cat "$file")
 
