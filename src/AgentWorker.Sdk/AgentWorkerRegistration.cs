@@ -57,6 +57,7 @@ public static class AgentWorkerRegistration
         services.AddSingleton<TaskActivity>();
         services.AddSingleton<TaskRunner>();
         services.AddSingleton<HeldAssignments>();
+        services.AddSingleton<ReportedOutcomes>();
         services.AddSingleton<OwnerEpoch>();
 
         // Before the bus, so it stops after it: a graceful stop has waited for the held work by then.

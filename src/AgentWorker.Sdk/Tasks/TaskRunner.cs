@@ -22,6 +22,7 @@ internal sealed partial class TaskRunner(
     AgentOptions options,
     WorkDirectory workDirectory,
     TaskActivity activity,
+    ReportedOutcomes outcomes,
     TimeProvider time,
     ILogger<TaskRunner> logger)
 {
@@ -58,7 +59,7 @@ internal sealed partial class TaskRunner(
                 await FailAsync(publisher, task, error, timedOut, stopwatch, startedAt, reports.LastSaved, shutdown);
                 return;
             }
-            await ReportAsync(publisher, new TaskCompleted
+            var completed = new TaskCompleted
             {
                 TaskId = task.TaskId,
                 AgentId = agent.AgentId,
@@ -67,7 +68,9 @@ internal sealed partial class TaskRunner(
                 DurationMs = stopwatch.Elapsed.TotalMilliseconds,
                 StartedAt = startedAt,
                 Timestamp = time.GetUtcNow(),
-            }, shutdown);
+            };
+            await ReportAsync(publisher, completed, shutdown);
+            outcomes.Completed(completed);
         }
         finally
         {
@@ -205,7 +208,7 @@ internal sealed partial class TaskRunner(
     {
         activity.Failed();
         LogFailed(task.TaskId, task.Attempt, error);
-        await ReportAsync(publisher, new TaskFailed
+        var failed = new TaskFailed
         {
             TaskId = task.TaskId,
             AgentId = agent.AgentId,
@@ -217,7 +220,9 @@ internal sealed partial class TaskRunner(
             Checkpoint = lastCheckpoint?.Checkpoint,
             CheckpointSequence = lastCheckpoint?.Sequence ?? 0,
             Timestamp = time.GetUtcNow(),
-        }, shutdown);
+        };
+        await ReportAsync(publisher, failed, shutdown);
+        outcomes.Failed(failed);
     }
 
     /// <summary>
