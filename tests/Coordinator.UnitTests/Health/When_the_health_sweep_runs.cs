@@ -132,6 +132,37 @@ public sealed class When_the_health_sweep_runs : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_coordinator_taking_over_sweeps_nothing_until_its_queues_are_consumed_and_then_counts_silence_from_then()
+    {
+        var sweeper = Sweeper;
+        var ownership = _provider.GetRequiredService<Coordinator.Ownership.TaskPathOwnership>();
+        var job = new HeartbeatSweepJob(sweeper, ownership);
+        await Seed("patient", AgentStates.Active, TimeSpan.Zero);
+        bool Judged() => Published<AgentHeartbeatMissed>().Any(m => m.AgentId == "patient")
+                         || Published<AgentFailureDetected>().Any(f => f.AgentId == "patient");
+
+        // Holding the lease, still restoring and connecting its queues (slow, on a busy machine): the agent's heartbeats wait
+        // unheard in coordinator.heartbeats, so no sweep may judge its silence.
+        ownership.Hold(epoch: 2, validUntil: long.MaxValue);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        await job.Execute(null!, CancellationToken.None);
+        Assert.False(Judged(), "swept while taking over");
+
+        // Its queues consumed: the window opens now, a full one.
+        await new HeartbeatWindowOnceConsuming(sweeper).ActivateAsync(CancellationToken.None);
+        ownership.Activated();
+        await job.Execute(null!, CancellationToken.None);
+        _time.Advance(TimeSpan.FromMilliseconds(1900));
+        await job.Execute(null!, CancellationToken.None);
+        Assert.False(Judged(), "judged on silence from before the queues were consumed");
+
+        // Silent past the threshold from then: judged.
+        _time.Advance(TimeSpan.FromMilliseconds(1300));
+        await job.Execute(null!, CancellationToken.None);
+        Assert.True(Judged(), "never judged once active");
+    }
+
+    [Fact]
     public async Task After_a_coordinator_restart_agents_get_a_full_window_to_report()
     {
         await Seed("old", AgentStates.Active, TimeSpan.FromHours(1));
